@@ -1,0 +1,158 @@
+/**
+ * The platform's facts: names, labels, ports, chart versions, well-known Azure ids and endpoints.
+ * This is the only place they are written; everything else imports them.
+ *
+ * Chart facts were read from the templates of the exact chart versions pinned below
+ * (see the README's "Facts and sources" section). When a chart is bumped, re-check every
+ * label and port here against the new templates.
+ */
+
+/** Label every namespace carries; the API server sets it to the namespace's name. */
+export const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
+
+/** Label the platform puts on every namespace it manages, so policies and audits can find them. */
+export const MANAGED_NAMESPACE_LABEL = "platform.example.io/managed";
+
+/** Label (on a namespace) naming the platform role of a namespace. */
+export const NAMESPACE_ROLE_LABEL = "platform.example.io/role";
+
+export type Protocol = "TCP" | "UDP";
+
+export interface PortFact {
+    readonly name: string;
+    readonly port: number;
+    readonly protocol: Protocol;
+}
+
+/** Kubernetes system facts (AKS). */
+export const kubeSystem = {
+    namespace: "kube-system",
+    /** CoreDNS pods on AKS. */
+    dnsPodLabels: { "k8s-app": "kube-dns" } as Readonly<Record<string, string>>,
+    dnsPorts: [
+        { name: "dns", port: 53, protocol: "UDP" },
+        { name: "dns-tcp", port: 53, protocol: "TCP" },
+    ] as readonly PortFact[],
+    /** The konnectivity agents tunnel API-server-to-pod calls when the API server is not VNet integrated. */
+    konnectivityAgentLabels: { app: "konnectivity-agent" } as Readonly<Record<string, string>>,
+    /** Port of the `kubernetes` Service that pods use to reach the API server. */
+    apiServerPort: 443,
+} as const;
+
+/** cert-manager (jetstack chart). */
+export const certManager = {
+    chart: "cert-manager",
+    repository: "https://charts.jetstack.io",
+    version: "v1.19.1",
+    releaseName: "cert-manager",
+    namespace: "cert-manager",
+    /** The controller's service account: the chart names it after the release. */
+    controllerServiceAccount: "cert-manager",
+    webhookServiceAccount: "cert-manager-webhook",
+    cainjectorServiceAccount: "cert-manager-cainjector",
+    startupApiCheckServiceAccount: "cert-manager-startupapicheck",
+    podLabels: {
+        controller: { "app.kubernetes.io/name": "cert-manager", "app.kubernetes.io/component": "controller" },
+        webhook: { "app.kubernetes.io/name": "webhook", "app.kubernetes.io/component": "webhook" },
+        cainjector: { "app.kubernetes.io/name": "cainjector", "app.kubernetes.io/component": "cainjector" },
+        startupApiCheck: { "app.kubernetes.io/name": "startupapicheck", "app.kubernetes.io/component": "startupapicheck" },
+    },
+    ports: {
+        metrics: { name: "http-metrics", port: 9402, protocol: "TCP" } as PortFact,
+        controllerHealthz: { name: "http-healthz", port: 9403, protocol: "TCP" } as PortFact,
+        webhookServing: { name: "https", port: 10250, protocol: "TCP" } as PortFact,
+        webhookHealthz: { name: "healthcheck", port: 6080, protocol: "TCP" } as PortFact,
+    },
+    /** Reference it in a ClusterIssuer's solvers: the chart sets this on the controller pods. */
+    workloadIdentityUseLabel: { "azure.workload.identity/use": "true" } as Readonly<Record<string, string>>,
+    workloadIdentityClientIdAnnotation: "azure.workload.identity/client-id",
+} as const;
+
+/** NGINX Ingress Controller by F5 (nginx/kubernetes-ingress), chart `nginx-ingress`. */
+export const nginxIngress = {
+    chart: "oci://ghcr.io/nginx/charts/nginx-ingress",
+    version: "2.3.1",
+    releaseName: "nginx-ingress",
+    namespace: "nginx-ingress",
+    ingressClassName: "nginx",
+    /** The chart labels controller pods with these two only (no component label). */
+    podLabels: (releaseName: string): Readonly<Record<string, string>> => ({
+        "app.kubernetes.io/name": "nginx-ingress",
+        "app.kubernetes.io/instance": releaseName,
+    }),
+    ports: {
+        http: { name: "http", port: 80, protocol: "TCP" } as PortFact,
+        https: { name: "https", port: 443, protocol: "TCP" } as PortFact,
+        metrics: { name: "prometheus", port: 9113, protocol: "TCP" } as PortFact,
+        readiness: { name: "readiness-port", port: 8081, protocol: "TCP" } as PortFact,
+    },
+    /** Secret holding the wildcard certificate, the controller's default TLS certificate. */
+    wildcardSecretName: "wildcard-tls",
+} as const;
+
+/** Azure facts. */
+export const azure = {
+    /** Built-in role "DNS Zone Contributor". */
+    dnsZoneContributorRoleId: "befefa01-2a29-4197-83a8-272ff33ce314",
+    /** Built-in role "Network Contributor". */
+    networkContributorRoleId: "4d97b98b-1d4f-4787-a291-c67834d212e7",
+    /** Azure Load Balancer health probes come from this address. */
+    loadBalancerProbeSource: "168.63.129.16/32",
+    /** Instance metadata endpoint; the platform never needs it (workload identity instead). */
+    instanceMetadataAddress: "169.254.169.254/32",
+    /** Audience of federated identity credentials for workload identity. */
+    workloadIdentityAudience: "api://AzureADTokenExchange",
+    cloudEnvironment: "AzurePublicCloud",
+    /** Subnet delegation AKS requires for API server VNet integration. */
+    apiServerSubnetDelegation: "Microsoft.ContainerService/managedClusters",
+} as const;
+
+/** Let's Encrypt ACME endpoints (letsencrypt.org/docs). */
+export const letsEncrypt = {
+    staging: {
+        issuerName: "letsencrypt-staging",
+        server: "https://acme-staging-v02.api.letsencrypt.org/directory",
+    },
+    production: {
+        issuerName: "letsencrypt-production",
+        server: "https://acme-v02.api.letsencrypt.org/directory",
+    },
+    caaIssuer: "letsencrypt.org",
+} as const;
+
+export type IssuerName = typeof letsEncrypt.staging.issuerName | typeof letsEncrypt.production.issuerName;
+export const ISSUER_NAMES: readonly IssuerName[] = [letsEncrypt.staging.issuerName, letsEncrypt.production.issuerName];
+
+/** Internal CA for in-cluster TLS. */
+export const internalCa = {
+    selfSignedIssuerName: "platform-selfsigned",
+    caIssuerName: "platform-internal-ca",
+    caCertificateName: "platform-internal-ca",
+    caSecretName: "platform-internal-ca",
+} as const;
+
+/** Private (RFC 1918, CGNAT, link-local) IPv4 ranges: egress "to the internet" excepts these. */
+export const PRIVATE_IPV4_RANGES: readonly string[] = [
+    "10.0.0.0/8",
+    "172.16.0.0/12",
+    "192.168.0.0/16",
+    "100.64.0.0/10",
+    "169.254.0.0/16",
+];
+
+/** Namespaces that belong to Kubernetes or AKS: never usable as application namespaces. */
+export const SYSTEM_NAMESPACES: readonly string[] = [
+    "default",
+    "kube-system",
+    "kube-public",
+    "kube-node-lease",
+    "gatekeeper-system",
+    "calico-system",
+    "tigera-operator",
+    "app-routing-system",
+];
+
+/** The cert-manager controller's identity as the cluster's OIDC issuer states it. */
+export function serviceAccountSubject(namespace: string, serviceAccount: string): string {
+    return `system:serviceaccount:${namespace}:${serviceAccount}`;
+}

@@ -1,0 +1,29 @@
+/** Reads `stacks/Pulumi.<stack>.yaml` the way the Pulumi CLI hands config to a program. */
+import * as fs from "fs";
+import * as path from "path";
+import { parse as parseYaml } from "yaml";
+
+export const REPO_ROOT = path.resolve(__dirname, "..");
+export const STACKS_DIR = path.join(REPO_ROOT, "stacks");
+
+/** Stack names that have a file in stacks/. */
+export function listStacks(): string[] {
+    return fs.readdirSync(STACKS_DIR)
+        .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+        .filter((s): s is string => s !== undefined)
+        .sort();
+}
+
+/** The stack file's `config:` map, values as Pulumi passes them (structured values as JSON text). */
+export function readStackConfig(stack: string): Record<string, string> {
+    const file = path.join(STACKS_DIR, `Pulumi.${stack}.yaml`);
+    if (!fs.existsSync(file)) {
+        throw new Error(`no stack file ${path.relative(REPO_ROOT, file)}; stacks: ${listStacks().join(", ")}`);
+    }
+    const doc = (parseYaml(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+    const out: Record<string, string> = {};
+    for (const [key, value] of Object.entries(doc.config ?? {})) {
+        out[key] = typeof value === "string" ? value : JSON.stringify(value);
+    }
+    return out;
+}
