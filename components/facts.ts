@@ -11,10 +11,10 @@
 export const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
 
 /** Label the platform puts on every namespace it manages, so policies and audits can find them. */
-export const MANAGED_NAMESPACE_LABEL = "platform.example.io/managed";
+export const MANAGED_NAMESPACE_LABEL = "aks-platform/managed";
 
 /** Label (on a namespace) naming the platform role of a namespace. */
-export const NAMESPACE_ROLE_LABEL = "platform.example.io/role";
+export const NAMESPACE_ROLE_LABEL = "aks-platform/role";
 
 export type Protocol = "TCP" | "UDP";
 
@@ -156,3 +156,24 @@ export const SYSTEM_NAMESPACES: readonly string[] = [
 export function serviceAccountSubject(namespace: string, serviceAccount: string): string {
     return `system:serviceaccount:${namespace}:${serviceAccount}`;
 }
+
+/** Application workloads the platform deploys from config. */
+export const apps = {
+    /** Label keys on every app pod; the value of the name label is the app's name. */
+    nameLabel: "app.kubernetes.io/name",
+    partOfLabel: "app.kubernetes.io/part-of",
+    partOfValue: "platform-apps",
+    podLabels: (name: string): Readonly<Record<string, string>> => ({
+        "app.kubernetes.io/name": name,
+        "app.kubernetes.io/part-of": "platform-apps",
+    }),
+    containerPortName: "http",
+    /** Port the app's ClusterIP Service exposes (targets the container port). */
+    servicePort: 80,
+} as const;
+
+/** cert-manager's HTTP-01 solver pods (created per challenge in the Certificate's namespace). */
+export const http01Solver = {
+    podLabels: { "acme.cert-manager.io/http01-solver": "true" } as Readonly<Record<string, string>>,
+    port: { name: "http", port: 8089, protocol: "TCP" } as PortFact,
+} as const;

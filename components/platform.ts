@@ -11,6 +11,12 @@ import { IngressIp } from "./azure/ingress-ip";
 import { AksCluster } from "./azure/aks-cluster";
 import { DnsZone } from "./azure/dns-zone";
 import { CertManagerIdentity } from "./azure/cert-manager-identity";
+import { IngressRecords } from "./azure/ingress-records";
+import { PlatformNamespaces } from "./kubernetes/namespaces";
+import { CertManager } from "./kubernetes/cert-manager";
+import { ClusterIssuers } from "./kubernetes/cluster-issuers";
+import { IngressController } from "./kubernetes/ingress-controller";
+import { Application } from "./kubernetes/applications";
 
 export interface PlatformOutputs {
     resourceGroupName: pulumi.Output<string>;
@@ -75,6 +81,51 @@ export function createPlatform(config: PlatformConfig): PlatformOutputs {
         zoneId: zone.zoneId,
         subscriptionId: client.subscriptionId,
     });
+
+    new IngressRecords("ingress-records", {
+        resourceGroupName: group.name,
+        zoneName: zone.zoneName,
+        address: ingressIp.address,
+        ttl: config.dns.recordTtl,
+    });
+
+    // Kubernetes layer: everything goes through the cluster's provider, in dependency order:
+    // namespaces -> cert-manager (after its Azure identity) -> issuers -> certificate + ingress -> apps.
+    const provider = cluster.provider;
+    const namespaces = new PlatformNamespaces("namespaces", { config, provider });
+
+    const certManager = new CertManager("cert-manager", {
+        config,
+        provider,
+        identityClientId: identity.clientId,
+        dependsOn: [...namespaces.all, ...identity.ready],
+    });
+
+    const issuers = new ClusterIssuers("cluster-issuers", {
+        config,
+        provider,
+        certManagerRelease: certManager.release,
+        dns: pulumi.all([client.subscriptionId, group.name, zone.zoneName, identity.clientId]).apply(
+            ([subscriptionId, resourceGroupName, zoneName, identityClientId]) => ({ subscriptionId, resourceGroupName, zoneName, identityClientId })),
+        dependsOn: namespaces.all,
+    });
+
+    const ingress = new IngressController("ingress", {
+        config,
+        provider,
+        staticIp: pulumi.all([group.name]).apply(([resourceGroupName]) => ({ name: ingressIp.ipName, resourceGroupName })),
+        issuers: issuers.ready,
+        dependsOn: [...namespaces.all, ...cluster.networkRoles],
+    });
+
+    for (const app of config.apps) {
+        new Application(`app-${app.name}`, {
+            app,
+            config,
+            provider,
+            dependsOn: [namespaces.byName[app.name], ingress.release, ...issuers.ready],
+        });
+    }
 
     return {
         resourceGroupName: group.name,

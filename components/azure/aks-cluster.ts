@@ -126,6 +126,8 @@ export class AksCluster extends pulumi.ComponentResource {
     /** Secret: the user kubeconfig (Entra ID, kubelogin with the Azure CLI). */
     readonly kubeconfig: pulumi.Output<string>;
     readonly provider: k8s.Provider;
+    /** Role assignments the cloud provider needs before a LoadBalancer Service can take the static IP. */
+    readonly networkRoles: pulumi.Resource[];
 
     constructor(name: string, args: AksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:azure:AksCluster", name, {}, opts);
@@ -175,6 +177,7 @@ export class AksCluster extends pulumi.ComponentResource {
             deleteUnreachable: false,
         }, { parent: this, dependsOn: [vnetRole, ipRole] });
 
+        this.networkRoles = [vnetRole, ipRole];
         this.clusterName = cluster.name;
         this.clusterId = cluster.id;
         this.oidcIssuerUrl = cluster.oidcIssuerProfile.apply((p) => p?.issuerURL ?? "");

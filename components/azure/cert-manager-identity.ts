@@ -28,8 +28,8 @@ export const certManagerSubject = serviceAccountSubject(certManager.namespace, c
 export class CertManagerIdentity extends pulumi.ComponentResource {
     readonly clientId: pulumi.Output<string>;
     readonly principalId: pulumi.Output<string>;
-    /** The role assignment; cert-manager's release waits for it so the first DNS-01 attempt succeeds. */
-    readonly roleAssignment: authorization.RoleAssignment;
+    /** Federation and role assignment: cert-manager's release waits for them so the first DNS-01 attempt succeeds. */
+    readonly ready: pulumi.Resource[];
 
     constructor(name: string, args: CertManagerIdentityArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:azure:CertManagerIdentity", name, {}, opts);
@@ -39,7 +39,7 @@ export class CertManagerIdentity extends pulumi.ComponentResource {
             resourceName: args.identityName,
         }, { parent: this });
 
-        new managedidentity.FederatedIdentityCredential(`${name}-federation`, {
+        const federation = new managedidentity.FederatedIdentityCredential(`${name}-federation`, {
             resourceGroupName: args.resourceGroupName,
             resourceName: identity.name,
             federatedIdentityCredentialResourceName: "cert-manager",
@@ -48,13 +48,14 @@ export class CertManagerIdentity extends pulumi.ComponentResource {
             audiences: [azure.workloadIdentityAudience],
         }, { parent: this });
 
-        this.roleAssignment = new authorization.RoleAssignment(`${name}-dns-zone-contributor`, {
+        const roleAssignment = new authorization.RoleAssignment(`${name}-dns-zone-contributor`, {
             principalId: identity.principalId,
             principalType: "ServicePrincipal",
             roleDefinitionId: pulumi.interpolate`/subscriptions/${args.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${azure.dnsZoneContributorRoleId}`,
             scope: args.zoneId, // the zone only: never the resource group or subscription
         }, { parent: this });
 
+        this.ready = [federation, roleAssignment];
         this.clientId = identity.clientId;
         this.principalId = identity.principalId;
         this.registerOutputs({ clientId: this.clientId, principalId: this.principalId });

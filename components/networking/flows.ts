@@ -1,0 +1,364 @@
+/**
+ * The platform's network flows as data, declared once.
+ *
+ * Every connection the platform needs is one `Flow`: a source, a destination, the exact ports,
+ * and why it exists. `policies.ts` turns the flows into NetworkPolicy / CiliumNetworkPolicy
+ * specs and `docs.ts` renders the same list as the README's table and diagram, so the policy
+ * set and its documentation cannot drift apart. Nothing here calls Pulumi.
+ *
+ * Baseline per managed namespace (not flows, see `policies.ts`): `default-deny` (all ingress and
+ * egress) and `allow-dns` (egress to kube-dns in kube-system on 53/UDP+TCP).
+ *
+ * Decisions written down once:
+ * - Metrics flows (monitoring → each component's metrics port) are declared in every stack,
+ *   whether or not `monitoringEnabled` creates ServiceMonitors. The source is narrow (the
+ *   configured monitoring namespace AND its Prometheus pod labels), so with no Prometheus it
+ *   opens nothing, and a Prometheus the team brings itself can scrape without a policy change.
+ * - Kubelet probes (readiness/liveness/healthz ports) need no flow: Cilium always allows a node
+ *   to reach the pods on it (the `host` identity), and nothing else should reach those ports.
+ * - Flows to or from the API server are enforced by Cilium's `kube-apiserver` entity (see
+ *   `ApiServerEndpoint`); everything else is plain `networking.k8s.io/v1`.
+ */
+import { PlatformConfig } from "../config";
+import {
+    azure,
+    apps as appFacts,
+    certManager,
+    http01Solver,
+    kubeSystem,
+    nginxIngress,
+    PortFact,
+    PRIVATE_IPV4_RANGES,
+    Protocol,
+} from "../facts";
+
+/**
+ * Facts this module needs that components/facts.ts does not have yet.
+ * TODO(facts): move to facts.ts (Cilium facts next to `kubeSystem`, the policy metadata keys next
+ * to MANAGED_NAMESPACE_LABEL).
+ */
+export const NETWORKING_FACTS = {
+    cilium: {
+        apiVersion: "cilium.io/v2",
+        kind: "CiliumNetworkPolicy",
+        /** Cilium's reserved identity for the API server's addresses. */
+        apiServerEntity: "kube-apiserver",
+        /** The label Cilium gives every endpoint with its pod's namespace (needed to select pods of another namespace). */
+        podNamespaceLabel: "k8s:io.kubernetes.pod.namespace",
+    },
+    /** Label on every policy the platform emits: `default-deny`, `allow-dns` or `flow`. */
+    policyRoleLabel: "aks-platform/policy",
+    /** Annotations on flow policies: the flow's name and why it exists (visible with kubectl describe). */
+    flowAnnotation: "aks-platform/flow",
+    whyAnnotation: "aks-platform/why",
+} as const;
+
+/** A port a flow opens. */
+export interface FlowPort {
+    readonly port: number;
+    readonly protocol: Protocol;
+    /** The container port's name in the chart, when it has one (documentation only). */
+    readonly name?: string;
+}
+
+/** Pods selected by namespace and labels. */
+export interface WorkloadEndpoint {
+    readonly kind: "workload";
+    /** Human name for docs and diagrams, e.g. "cert-manager controller". */
+    readonly label: string;
+    readonly namespace: string;
+    /** The chart's (or the platform's) pod labels; the policy selects exactly these. */
+    readonly podLabels: Readonly<Record<string, string>>;
+    /**
+     * True when the namespace is one the platform manages (default deny applies, so this side of
+     * the flow needs its own policy). False for kube-system and the monitoring namespace.
+     */
+    readonly managed: boolean;
+}
+
+/** Addresses outside the cluster (or outside the pod network). */
+export interface CidrEndpoint {
+    readonly kind: "cidr";
+    readonly label: string;
+    readonly cidrs: readonly string[];
+    /** Ranges carved out of every CIDR (the internet endpoint excepts the private ranges). */
+    readonly except: readonly string[];
+}
+
+/**
+ * The Kubernetes API server. As a destination: Cilium's `kube-apiserver` entity on 443/TCP
+ * (Cilium labels the `kubernetes` Service's endpoints with it). As a source (it calls admission
+ * webhooks), every path by which AKS's API server may arrive, since which one applies cannot be
+ * checked without a live cluster: the `kube-apiserver` entity, the API server's delegated subnet
+ * (VNet integration), and the konnectivity agents in kube-system (tunnel, no VNet integration).
+ */
+export interface ApiServerEndpoint {
+    readonly kind: "apiserver";
+    readonly label: string;
+    readonly entity: string;
+    readonly delegatedSubnetCidr: string;
+    readonly konnectivityAgents: { readonly namespace: string; readonly podLabels: Readonly<Record<string, string>> };
+}
+
+/** Any source at all (the ingress controller's front door; the webhook escape hatch). Source only. */
+export interface AnyEndpoint {
+    readonly kind: "any";
+    readonly label: string;
+}
+
+export type Endpoint = WorkloadEndpoint | CidrEndpoint | ApiServerEndpoint | AnyEndpoint;
+
+/** Which part of the platform a flow belongs to (groups the docs table). */
+export type FlowGroup = "cert-manager" | "ingress" | "apps" | "http01";
+
+export interface Flow {
+    /** `source-destination-purpose`, kebab case; also the policy name. */
+    readonly name: string;
+    readonly group: FlowGroup;
+    readonly source: Endpoint;
+    readonly destination: Endpoint;
+    /** Exactly the ports opened; nothing else between these endpoints. */
+    readonly ports: readonly FlowPort[];
+    /** Why the platform needs it; goes into the docs and the policy's annotation. */
+    readonly why: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Endpoints
+
+function port(fact: PortFact): FlowPort {
+    return { port: fact.port, protocol: fact.protocol, name: fact.name };
+}
+
+function workload(label: string, namespace: string, podLabels: Readonly<Record<string, string>>, managed = true): WorkloadEndpoint {
+    return { kind: "workload", label, namespace, podLabels, managed };
+}
+
+export const CERT_MANAGER = {
+    controller: workload("cert-manager controller", certManager.namespace, certManager.podLabels.controller),
+    webhook: workload("cert-manager webhook", certManager.namespace, certManager.podLabels.webhook),
+    cainjector: workload("cert-manager cainjector", certManager.namespace, certManager.podLabels.cainjector),
+    startupApiCheck: workload("cert-manager startupapicheck", certManager.namespace, certManager.podLabels.startupApiCheck),
+} as const;
+
+export const INGRESS_CONTROLLER: WorkloadEndpoint = workload(
+    "NGINX ingress controller",
+    nginxIngress.namespace,
+    nginxIngress.podLabels(nginxIngress.releaseName),
+);
+
+/** kube-dns (CoreDNS) pods: the destination of every namespace's `allow-dns`. */
+export const KUBE_DNS: WorkloadEndpoint = workload("kube-dns", kubeSystem.namespace, kubeSystem.dnsPodLabels, false);
+export const DNS_PORTS: readonly FlowPort[] = kubeSystem.dnsPorts.map(port);
+
+export const API_SERVER_PORT: FlowPort = { port: kubeSystem.apiServerPort, protocol: "TCP" };
+
+/** Public IPv4 only: everything except the private, CGNAT and link-local ranges. */
+export const INTERNET: CidrEndpoint = { kind: "cidr", label: "internet (public addresses)", cidrs: ["0.0.0.0/0"], except: PRIVATE_IPV4_RANGES };
+
+export const ANY_SOURCE: AnyEndpoint = { kind: "any", label: "anywhere" };
+
+export const AZURE_LB_PROBE: CidrEndpoint = { kind: "cidr", label: "Azure load balancer probe", cidrs: [azure.loadBalancerProbeSource], except: [] };
+
+export function apiServer(config: PlatformConfig): ApiServerEndpoint {
+    return {
+        kind: "apiserver",
+        label: "Kubernetes API server",
+        entity: NETWORKING_FACTS.cilium.apiServerEntity,
+        delegatedSubnetCidr: config.network.apiServerSubnetCidr,
+        konnectivityAgents: { namespace: kubeSystem.namespace, podLabels: kubeSystem.konnectivityAgentLabels },
+    };
+}
+
+export function monitoring(config: PlatformConfig): WorkloadEndpoint {
+    return workload("Prometheus (monitoring)", config.monitoring.namespace, config.monitoring.podLabels, false);
+}
+
+export function appWorkload(app: { name: string }): WorkloadEndpoint {
+    return workload(`app ${app.name}`, app.name, appFacts.podLabels(app.name));
+}
+
+/** HTTP-01 solver pods of the platform's own certificate: they run in the ingress namespace. */
+export const HTTP01_SOLVER: WorkloadEndpoint = workload("HTTP-01 solver", nginxIngress.namespace, http01Solver.podLabels);
+
+/** Nameservers grouped by port: `1.1.1.1:53` → 53 → ["1.1.1.1/32"]. */
+function nameserversByPort(config: PlatformConfig): Map<number, string[]> {
+    const byPort = new Map<number, string[]>();
+    for (const ns of config.acme.recursiveNameservers) {
+        const i = ns.lastIndexOf(":");
+        const p = Number(ns.slice(i + 1));
+        byPort.set(p, [...(byPort.get(p) ?? []), `${ns.slice(0, i)}/32`]);
+    }
+    return byPort;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Flows, one builder per part of the platform
+
+/** Egress to the API server for a workload that calls it. */
+function toApiServer(config: PlatformConfig, source: WorkloadEndpoint, name: string, group: FlowGroup, why: string): Flow {
+    return { name, group, source, destination: apiServer(config), ports: [API_SERVER_PORT], why };
+}
+
+/**
+ * Ingress to an admission webhook's serving port from the API server only, or from anywhere with
+ * `webhookAllowAnySource` (the escape hatch for clusters where none of the API server paths match).
+ * Every admission webhook the platform runs takes its ingress flow from here.
+ */
+export function admissionWebhookFlow(config: PlatformConfig, webhook: WorkloadEndpoint, servingPort: FlowPort, stem: string, group: FlowGroup): Flow {
+    return config.webhookAllowAnySource
+        ? {
+            name: `any-to-${stem}-admission`,
+            group,
+            source: ANY_SOURCE,
+            destination: webhook,
+            ports: [servingPort],
+            why: "admission calls from the API server; webhookAllowAnySource is on, so any source may call the webhook port (escape hatch for clusters where the API server's path matches none of the selectors)",
+        }
+        : {
+            name: `apiserver-to-${stem}-admission`,
+            group,
+            source: apiServer(config),
+            destination: webhook,
+            ports: [servingPort],
+            why: "admission calls from the API server, by every path AKS may use: the kube-apiserver entity, the delegated API server subnet, the konnectivity agents",
+        };
+}
+
+function metricsFlow(config: PlatformConfig, target: WorkloadEndpoint, metricsPort: FlowPort, stem: string, group: FlowGroup): Flow {
+    return {
+        name: `monitoring-to-${stem}-metrics`,
+        group,
+        source: monitoring(config),
+        destination: target,
+        ports: [metricsPort],
+        why: "Prometheus scrapes metrics; only the configured monitoring namespace's Prometheus pods",
+    };
+}
+
+function certManagerFlows(config: PlatformConfig): Flow[] {
+    const { controller, webhook, cainjector, startupApiCheck } = CERT_MANAGER;
+    const metrics = port(certManager.ports.metrics);
+    const nameservers = [...nameserversByPort(config)];
+    return [
+        toApiServer(config, controller, "cert-manager-controller-to-apiserver", "cert-manager",
+            "reconciles Certificates, Orders and Challenges; leader election lease"),
+        {
+            name: "cert-manager-controller-to-acme",
+            group: "cert-manager",
+            source: controller,
+            destination: INTERNET,
+            ports: [{ port: 443, protocol: "TCP" }],
+            why: "ACME (Let's Encrypt), Azure Resource Manager (DNS-01 records) and Entra ID (workload identity tokens) over HTTPS; public addresses only",
+        },
+        ...nameservers.map(([p, cidrs]): Flow => ({
+            name: nameservers.length === 1 ? "cert-manager-controller-to-recursive-dns" : `cert-manager-controller-to-recursive-dns-${p}`,
+            group: "cert-manager",
+            source: controller,
+            destination: { kind: "cidr", label: "recursive nameservers", cidrs, except: [] },
+            ports: [{ port: p, protocol: "UDP" }, { port: p, protocol: "TCP" }],
+            why: "DNS-01 propagation checks, asked of the configured recursive nameservers only",
+        })),
+        metricsFlow(config, controller, metrics, "cert-manager-controller", "cert-manager"),
+        admissionWebhookFlow(config, webhook, port(certManager.ports.webhookServing), "cert-manager-webhook", "cert-manager"),
+        metricsFlow(config, webhook, metrics, "cert-manager-webhook", "cert-manager"),
+        toApiServer(config, webhook, "cert-manager-webhook-to-apiserver", "cert-manager",
+            "reads its serving certificate Secret and authorizes SubjectAccessReviews"),
+        toApiServer(config, cainjector, "cert-manager-cainjector-to-apiserver", "cert-manager",
+            "injects CA bundles into webhook and CRD configurations"),
+        metricsFlow(config, cainjector, metrics, "cert-manager-cainjector", "cert-manager"),
+        toApiServer(config, startupApiCheck, "cert-manager-startupapicheck-to-apiserver", "cert-manager",
+            "Helm post-install hook that waits until the webhook answers; without it the install hangs"),
+    ];
+}
+
+function ingressFlows(config: PlatformConfig): Flow[] {
+    const web = [port(nginxIngress.ports.http), port(nginxIngress.ports.https)];
+    return [
+        {
+            name: "any-to-ingress-controller-web",
+            group: "ingress",
+            source: ANY_SOURCE,
+            destination: INGRESS_CONTROLLER,
+            ports: web,
+            why: "the front door: clients on HTTP/HTTPS from anywhere (with externalTrafficPolicy Cluster the source is a node, which an ipBlock would not select)",
+        },
+        {
+            name: "azure-lb-probe-to-ingress-controller",
+            group: "ingress",
+            source: AZURE_LB_PROBE,
+            destination: INGRESS_CONTROLLER,
+            ports: web,
+            why: "Azure load balancer health probes; declared on their own so narrowing the front door never drops them",
+        },
+        metricsFlow(config, INGRESS_CONTROLLER, port(nginxIngress.ports.metrics), "ingress-controller", "ingress"),
+        toApiServer(config, INGRESS_CONTROLLER, "ingress-controller-to-apiserver", "ingress",
+            "watches Ingresses, Services, EndpointSlices and Secrets; updates Ingress status"),
+    ];
+}
+
+function appFlows(config: PlatformConfig): Flow[] {
+    return config.apps.flatMap((app): Flow[] => {
+        const pods = appWorkload(app);
+        return [
+            {
+                name: `ingress-controller-to-${app.name}`,
+                group: "apps",
+                source: INGRESS_CONTROLLER,
+                destination: pods,
+                ports: [{ port: app.port, protocol: "TCP", name: appFacts.containerPortName }],
+                why: `proxies requests for ${app.host} to the app's pods, on its container port only`,
+            },
+            ...app.egress.map((e): Flow => ({
+                name: `${app.name}-to-${e.cidr.replace(/[./]/g, "-")}-${e.port}-${e.protocol.toLowerCase()}`,
+                group: "apps",
+                source: pods,
+                destination: { kind: "cidr", label: e.cidr, cidrs: [e.cidr], except: [] },
+                ports: [{ port: e.port, protocol: e.protocol }],
+                why: "egress declared in the app's config",
+            })),
+        ];
+    });
+}
+
+/**
+ * HTTP-01 (only when enabled): the ingress controller proxies the ACME server's challenge request
+ * to the solver pods, and cert-manager's self-check fetches the challenge through the ingress
+ * first. The platform's own HTTP-01 certificate lives in the ingress namespace, so its solver
+ * pods do; app hosts are one label below the zone and are solved by DNS-01.
+ */
+function http01Flows(config: PlatformConfig): Flow[] {
+    if (!config.acme.http01Enabled) return [];
+    return [
+        {
+            name: "ingress-controller-to-http01-solver",
+            group: "http01",
+            source: INGRESS_CONTROLLER,
+            destination: HTTP01_SOLVER,
+            ports: [port(http01Solver.port)],
+            why: "serves /.well-known/acme-challenge/ from the solver pods to the ACME server",
+        },
+        {
+            name: "cert-manager-controller-to-ingress-controller-http01-self-check",
+            group: "http01",
+            source: CERT_MANAGER.controller,
+            destination: INGRESS_CONTROLLER,
+            ports: [port(nginxIngress.ports.http)],
+            why: "cert-manager's HTTP-01 self-check fetches the challenge via the ingress address, which Cilium's service load balancing delivers to the controller pods",
+        },
+    ];
+}
+
+/** Every flow the platform needs, for this config. */
+export function platformFlows(config: PlatformConfig): Flow[] {
+    return [
+        ...certManagerFlows(config),
+        ...ingressFlows(config),
+        ...appFlows(config),
+        ...http01Flows(config),
+        // Extension point, istio-csr (not deployed yet): add `istioCsrFlows(config)` here with
+        // `toApiServer` (egress API server), `metricsFlow` and a gRPC ingress flow from the
+        // configured mesh namespaces, and add its namespace to managedNamespaces() in
+        // components/kubernetes/namespaces.ts: default-deny and allow-dns then follow.
+    ];
+}
