@@ -103,54 +103,68 @@ export interface PlatformConfig {
 
 /** One config key: its type and description for Pulumi.yaml, and its default (documented there too). */
 export interface ConfigKeySpec {
-    readonly type: "string" | "integer" | "boolean" | "array" | "object";
+    /**
+     * Pulumi.yaml declares string, integer, boolean and array-of-string keys; "structured" keys
+     * (objects, lists of objects) cannot be declared there and are documented in the README instead.
+     */
+    readonly type: "string" | "integer" | "boolean" | "array" | "structured";
     readonly description: string;
     readonly required?: boolean;
-    /** Human-readable default, for Pulumi.yaml and the README. */
+    /** The default when it does not depend on the environment (declared in Pulumi.yaml too). */
+    readonly default?: string | number | boolean | readonly string[];
+    /** Human-readable default, for the README, when it depends on the environment. */
     readonly defaultText?: string;
 }
 
 /** Every key the program reads. Pulumi.yaml declares the same set (a test checks it). */
-export const CONFIG_KEYS: Readonly<Record<string, ConfigKeySpec>> = {
+export const CONFIG_KEYS = {
     environment: { type: "string", required: true, description: "Stack environment: dev, staging or prod." },
-    namePrefix: { type: "string", description: "Prefix of Azure resource names (lowercase letters and digits).", defaultText: "platform" },
+    namePrefix: { type: "string", description: "Prefix of Azure resource names (lowercase letters and digits).", default: "platform" },
     protectResources: { type: "boolean", description: "Protect the cluster and DNS zone from deletion.", defaultText: "true in prod, else false" },
     kubernetesVersion: { type: "string", description: "AKS Kubernetes version, major.minor or major.minor.patch; empty for the region default." },
-    systemPoolVmSize: { type: "string", description: "VM size of the system node pool.", defaultText: "Standard_D4ds_v5" },
+    systemPoolVmSize: { type: "string", description: "VM size of the system node pool.", default: "Standard_D4ds_v5" },
     systemPoolMinCount: { type: "integer", description: "Autoscaler minimum of the system pool (1-100).", defaultText: "1 (3 in prod)" },
     systemPoolMaxCount: { type: "integer", description: "Autoscaler maximum of the system pool (1-100).", defaultText: "3 (5 in prod)" },
-    userPoolVmSize: { type: "string", description: "VM size of the user node pool.", defaultText: "Standard_D4ds_v5" },
+    userPoolVmSize: { type: "string", description: "VM size of the user node pool.", default: "Standard_D4ds_v5" },
     userPoolMinCount: { type: "integer", description: "Autoscaler minimum of the user pool (0-1000).", defaultText: "1 (3 in prod)" },
     userPoolMaxCount: { type: "integer", description: "Autoscaler maximum of the user pool (1-1000).", defaultText: "5 (10 in prod)" },
-    availabilityZones: { type: "array", description: "Availability zones for both pools; [] for a region without zones.", defaultText: '["1","2","3"]' },
-    apiServerAuthorizedIpRanges: { type: "array", description: "CIDRs allowed to reach the API server's public endpoint (required in prod).", defaultText: "[]" },
-    clusterAdminGroupObjectIds: { type: "array", description: "Entra ID group object ids granted cluster admin.", defaultText: "[]" },
-    upgradeChannel: { type: "string", description: "AKS auto-upgrade channel: patch, stable, rapid, node-image or none.", defaultText: "stable" },
-    nodeOsUpgradeChannel: { type: "string", description: "Node OS upgrade channel: NodeImage, SecurityPatch, Unmanaged or None.", defaultText: "NodeImage" },
-    vnetAddressSpace: { type: "string", description: "VNet address space.", defaultText: "10.10.0.0/16" },
-    nodeSubnetCidr: { type: "string", description: "Node subnet, inside the VNet.", defaultText: "10.10.0.0/22" },
-    apiServerSubnetCidr: { type: "string", description: "Subnet delegated to the AKS API server (/28 or larger), inside the VNet.", defaultText: "10.10.4.0/28" },
-    podCidr: { type: "string", description: "Overlay pod CIDR, outside the VNet.", defaultText: "192.168.0.0/16" },
-    serviceCidr: { type: "string", description: "Kubernetes Service CIDR, outside the VNet and pod CIDR.", defaultText: "10.0.0.0/16" },
-    dnsServiceIp: { type: "string", description: "Cluster DNS Service address, inside the Service CIDR.", defaultText: "10.0.0.10" },
+    availabilityZones: { type: "array", description: "Availability zones for both pools; [] for a region without zones.", default: ["1", "2", "3"] },
+    apiServerAuthorizedIpRanges: { type: "array", description: "CIDRs allowed to reach the API server's public endpoint (required in prod).", default: [] },
+    clusterAdminGroupObjectIds: { type: "array", description: "Entra ID group object ids granted cluster admin.", default: [] },
+    upgradeChannel: { type: "string", description: "AKS auto-upgrade channel: patch, stable, rapid, node-image or none.", default: "stable" },
+    nodeOsUpgradeChannel: { type: "string", description: "Node OS upgrade channel: NodeImage, SecurityPatch, Unmanaged or None.", default: "NodeImage" },
+    vnetAddressSpace: { type: "string", description: "VNet address space.", default: "10.10.0.0/16" },
+    nodeSubnetCidr: { type: "string", description: "Node subnet, inside the VNet.", default: "10.10.0.0/22" },
+    apiServerSubnetCidr: { type: "string", description: "Subnet delegated to the AKS API server (/28 or larger), inside the VNet.", default: "10.10.4.0/28" },
+    podCidr: { type: "string", description: "Overlay pod CIDR, outside the VNet.", default: "192.168.0.0/16" },
+    serviceCidr: { type: "string", description: "Kubernetes Service CIDR, outside the VNet and pod CIDR.", default: "10.0.0.0/16" },
+    dnsServiceIp: { type: "string", description: "Cluster DNS Service address, inside the Service CIDR.", default: "10.0.0.10" },
     dnsZoneName: { type: "string", required: true, description: "Public DNS zone the platform serves, e.g. dev.example.com." },
     dnsParentZoneName: { type: "string", description: "Parent Azure DNS zone to write the NS delegation into (optional)." },
     dnsParentZoneResourceGroup: { type: "string", description: "Resource group of the parent zone (with dnsParentZoneName)." },
-    dnsRecordTtl: { type: "integer", description: "TTL of the platform's DNS records in seconds (60-86400).", defaultText: "300" },
+    dnsRecordTtl: { type: "integer", description: "TTL of the platform's DNS records in seconds (60-86400).", default: 300 },
     caaIodefEmail: { type: "string", description: "Where CAs report policy violations (CAA iodef).", defaultText: "acmeEmail" },
     acmeEmail: { type: "string", required: true, description: "Let's Encrypt account email." },
     issuer: { type: "string", description: "ClusterIssuer for platform certificates: letsencrypt-staging or letsencrypt-production.", defaultText: "letsencrypt-production in prod, else letsencrypt-staging" },
-    recursiveNameservers: { type: "array", description: "ip:port resolvers for DNS-01 propagation checks.", defaultText: '["1.1.1.1:53","8.8.8.8:53"]' },
-    http01Enabled: { type: "boolean", description: "Add an HTTP-01 solver for names outside the zone.", defaultText: "false" },
+    recursiveNameservers: { type: "array", description: "ip:port resolvers for DNS-01 propagation checks.", default: ["1.1.1.1:53", "8.8.8.8:53"] },
+    http01Enabled: { type: "boolean", description: "Add an HTTP-01 solver for names outside the zone.", default: false },
     certManagerReplicas: { type: "integer", description: "Replicas of cert-manager's controller, webhook and cainjector (>= 2 in prod).", defaultText: "1 (2 in prod)" },
     ingressReplicas: { type: "integer", description: "Replicas of the ingress controller (>= 2 in prod).", defaultText: "1 (2 in prod)" },
-    monitoringEnabled: { type: "boolean", description: "Create ServiceMonitors and alert rules (needs prometheus-operator).", defaultText: "false" },
-    monitoringNamespace: { type: "string", description: "Namespace of the Prometheus that scrapes metrics.", defaultText: "monitoring" },
-    monitoringPodLabels: { type: "object", description: "Labels of the Prometheus pods allowed to scrape.", defaultText: '{"app.kubernetes.io/name":"prometheus"}' },
-    webhookAllowAnySource: { type: "boolean", description: "Open admission webhook ports to any source (escape hatch, see README).", defaultText: "false" },
+    monitoringEnabled: { type: "boolean", description: "Create ServiceMonitors and alert rules (needs prometheus-operator).", default: false },
+    monitoringNamespace: { type: "string", description: "Namespace of the Prometheus that scrapes metrics.", default: "monitoring" },
+    monitoringPodLabels: { type: "structured", description: "Labels of the Prometheus pods allowed to scrape.", defaultText: '{"app.kubernetes.io/name":"prometheus"}' },
+    webhookAllowAnySource: { type: "boolean", description: "Open admission webhook ports to any source (escape hatch, see README).", default: false },
     demoApp: { type: "boolean", description: "Deploy the demo application (namespace demo, host app.<zone>).", defaultText: "true in dev, else false" },
-    apps: { type: "array", description: "Applications: [{name, image, port, host, replicas, egress: [{cidr, port, protocol}]}].", defaultText: "[]" },
-};
+    apps: { type: "structured", description: "Applications: [{name, image, port, host, replicas, egress: [{cidr, port, protocol}]}].", defaultText: "[] (plus the demo app when demoApp is true)" },
+} as const satisfies Readonly<Record<string, ConfigKeySpec>>;
+
+type StaticDefaultKey = { [K in keyof typeof CONFIG_KEYS]: (typeof CONFIG_KEYS)[K] extends { default: unknown } ? K : never }[keyof typeof CONFIG_KEYS];
+type DefaultOf<K extends StaticDefaultKey> = (typeof CONFIG_KEYS)[K] extends { default: infer D } ? (D extends readonly string[] ? readonly string[] : D extends string ? string : D extends number ? number : boolean) : never;
+
+/** The one place static defaults live: the key table (Pulumi.yaml declares the same values). */
+function staticDefault<K extends StaticDefaultKey>(key: K): DefaultOf<K> {
+    return CONFIG_KEYS[key].default as DefaultOf<K>;
+}
 
 /** A key's raw value, as Pulumi config holds it (already JSON-decoded for structured keys). */
 export type RawConfig = Readonly<Record<string, unknown>>;
@@ -317,8 +331,8 @@ function cidr(r: Reader, key: string, text: string): Ipv4Cidr | undefined {
 
 function readPool(r: Reader, prefix: "systemPool" | "userPool", prod: boolean): NodePoolConfig {
     const system = prefix === "systemPool";
-    const vmSizeKey = `${prefix}VmSize`;
-    const vmSize = r.string(vmSizeKey, "Standard_D4ds_v5");
+    const vmSizeKey = `${prefix}VmSize` as const;
+    const vmSize = r.string(vmSizeKey, staticDefault(vmSizeKey));
     if (r.value(vmSizeKey) === "" || (r.has(vmSizeKey) && !VM_SIZE.test(vmSize))) {
         r.problem(vmSizeKey, r.value(vmSizeKey), 'must be an Azure VM size like "Standard_D4ds_v5"');
     }
@@ -337,12 +351,12 @@ function readPool(r: Reader, prefix: "systemPool" | "userPool", prod: boolean): 
 
 function readNetwork(r: Reader): NetworkConfig {
     const n: NetworkConfig = {
-        vnetAddressSpace: r.string("vnetAddressSpace", "10.10.0.0/16"),
-        nodeSubnetCidr: r.string("nodeSubnetCidr", "10.10.0.0/22"),
-        apiServerSubnetCidr: r.string("apiServerSubnetCidr", "10.10.4.0/28"),
-        podCidr: r.string("podCidr", "192.168.0.0/16"),
-        serviceCidr: r.string("serviceCidr", "10.0.0.0/16"),
-        dnsServiceIp: r.string("dnsServiceIp", "10.0.0.10"),
+        vnetAddressSpace: r.string("vnetAddressSpace", staticDefault("vnetAddressSpace")),
+        nodeSubnetCidr: r.string("nodeSubnetCidr", staticDefault("nodeSubnetCidr")),
+        apiServerSubnetCidr: r.string("apiServerSubnetCidr", staticDefault("apiServerSubnetCidr")),
+        podCidr: r.string("podCidr", staticDefault("podCidr")),
+        serviceCidr: r.string("serviceCidr", staticDefault("serviceCidr")),
+        dnsServiceIp: r.string("dnsServiceIp", staticDefault("dnsServiceIp")),
     };
     const vnet = cidr(r, "vnetAddressSpace", n.vnetAddressSpace);
     const nodes = cidr(r, "nodeSubnetCidr", n.nodeSubnetCidr);
@@ -408,7 +422,7 @@ function readApps(r: Reader, zoneName: string, demoApp: boolean): AppConfig[] {
         apps.push({ name, image, port: Number(port), host, replicas: Number(replicas), egress });
     });
     if (demoApp && !apps.some((a) => a.name === "demo")) {
-        apps.unshift({
+        apps.push({
             name: "demo",
             // nginx-unprivileged runs as uid 101 on 8080: non-root with a read-only root filesystem.
             image: "nginxinc/nginx-unprivileged:1.29.3-alpine",
@@ -448,7 +462,7 @@ export function parseConfig(raw: RawConfig, location: string | undefined): Platf
 
     if (!location) r.problem("azure-native:location", location, "is required: set the Azure region with `pulumi config set azure-native:location westeurope`");
 
-    const namePrefix = r.string("namePrefix", "platform");
+    const namePrefix = r.string("namePrefix", staticDefault("namePrefix"));
     if (!/^[a-z][a-z0-9]{1,11}$/.test(namePrefix)) r.problem("namePrefix", namePrefix, "must be 2-12 lowercase letters and digits starting with a letter (it goes into storage-safe Azure names)");
 
     const kubernetesVersion = r.string("kubernetesVersion");
@@ -459,27 +473,27 @@ export function parseConfig(raw: RawConfig, location: string | undefined): Platf
     const systemPool = readPool(r, "systemPool", prod);
     const userPool = readPool(r, "userPool", prod);
 
-    const availabilityZones = r.stringArray("availabilityZones", ["1", "2", "3"]);
+    const availabilityZones = r.stringArray("availabilityZones", staticDefault("availabilityZones"));
     availabilityZones.forEach((z, i) => {
         if (!["1", "2", "3"].includes(z)) r.problem(`availabilityZones[${i}]`, z, 'must be "1", "2" or "3"');
     });
     if (new Set(availabilityZones).size !== availabilityZones.length) r.problem("availabilityZones", availabilityZones, "must not repeat a zone");
     if (prod && availabilityZones.length < 2) r.problem("availabilityZones", availabilityZones, "must name at least 2 zones in prod; choose a region with availability zones");
 
-    const apiServerAuthorizedIpRanges = r.stringArray("apiServerAuthorizedIpRanges", []);
+    const apiServerAuthorizedIpRanges = r.stringArray("apiServerAuthorizedIpRanges", staticDefault("apiServerAuthorizedIpRanges"));
     apiServerAuthorizedIpRanges.forEach((range, i) => {
         const c = cidr(r, `apiServerAuthorizedIpRanges[${i}]`, range);
         if (c && c.prefix === 0 && prod) r.problem(`apiServerAuthorizedIpRanges[${i}]`, range, "must not be 0.0.0.0/0 in prod: list your office, VPN and CI runner ranges");
     });
     if (prod && apiServerAuthorizedIpRanges.length === 0) r.problem("apiServerAuthorizedIpRanges", [], "must list at least one CIDR in prod so the API server is not open to the internet");
 
-    const adminGroupObjectIds = r.stringArray("clusterAdminGroupObjectIds", []);
+    const adminGroupObjectIds = r.stringArray("clusterAdminGroupObjectIds", staticDefault("clusterAdminGroupObjectIds"));
     adminGroupObjectIds.forEach((id, i) => {
         if (!GUID.test(id)) r.problem(`clusterAdminGroupObjectIds[${i}]`, id, "must be an Entra ID object id (a GUID)");
     });
 
-    const upgradeChannel = r.oneOf("upgradeChannel", UPGRADE_CHANNELS, "stable");
-    const nodeOsUpgradeChannel = r.oneOf("nodeOsUpgradeChannel", NODE_OS_UPGRADE_CHANNELS, "NodeImage");
+    const upgradeChannel = r.oneOf("upgradeChannel", UPGRADE_CHANNELS, staticDefault("upgradeChannel") as UpgradeChannel);
+    const nodeOsUpgradeChannel = r.oneOf("nodeOsUpgradeChannel", NODE_OS_UPGRADE_CHANNELS, staticDefault("nodeOsUpgradeChannel") as NodeOsUpgradeChannel);
     if (prod && upgradeChannel === "none") r.problem("upgradeChannel", upgradeChannel, "must not be none in prod: unpatched clusters fall out of support; use stable or patch");
 
     const network = readNetwork(r);
@@ -495,11 +509,11 @@ export function parseConfig(raw: RawConfig, location: string | undefined): Platf
         r.problem(missing, undefined, "must be set together with its pair (dnsParentZoneName and dnsParentZoneResourceGroup), or neither");
     } else if (parentName !== undefined && parentRg !== undefined) {
         if (!isFqdn(parentName)) r.problem("dnsParentZoneName", parentName, 'must be a fully qualified domain name like "example.com"');
-        else if (!zoneName.endsWith(`.${parentName}`)) r.problem("dnsParentZoneName", parentName, `must be a parent of dnsZoneName (${zoneName})`);
+        else if (isFqdn(zoneName) && !zoneName.endsWith(`.${parentName}`)) r.problem("dnsParentZoneName", parentName, `must be a parent of dnsZoneName (${zoneName})`);
         if (!/^[-\w._()]{1,90}$/.test(parentRg) || parentRg.endsWith(".")) r.problem("dnsParentZoneResourceGroup", parentRg, "must be an Azure resource group name");
         parentZone = { name: parentName, resourceGroupName: parentRg };
     }
-    const recordTtl = r.int("dnsRecordTtl", 300, 60, 86400);
+    const recordTtl = r.int("dnsRecordTtl", staticDefault("dnsRecordTtl"), 60, 86400);
 
     const email = r.required("acmeEmail", "Let's Encrypt sends expiry notices there");
     if (email !== "" && !EMAIL.test(email)) r.problem("acmeEmail", email, 'must be an email address like "platform-team@example.com"');
@@ -511,7 +525,7 @@ export function parseConfig(raw: RawConfig, location: string | undefined): Platf
         r.problem("issuer", issuer, `must be ${letsEncrypt.production.issuerName} in prod: staging certificates are not trusted by browsers (prove issuance on the staging stack first)`);
     }
 
-    const recursiveNameservers = r.stringArray("recursiveNameservers", ["1.1.1.1:53", "8.8.8.8:53"]);
+    const recursiveNameservers = r.stringArray("recursiveNameservers", staticDefault("recursiveNameservers"));
     recursiveNameservers.forEach((ns, i) => {
         const m = /^([\d.]+):(\d{1,5})$/.exec(ns);
         if (!m || parseIpv4(m[1]) === undefined || Number(m[2]) < 1 || Number(m[2]) > 65535) {
@@ -520,14 +534,14 @@ export function parseConfig(raw: RawConfig, location: string | undefined): Platf
     });
     if (r.has("recursiveNameservers") && recursiveNameservers.length === 0) r.problem("recursiveNameservers", [], "must list at least one resolver");
 
-    const http01Enabled = r.bool("http01Enabled", false);
+    const http01Enabled = r.bool("http01Enabled", staticDefault("http01Enabled"));
     const certManagerReplicas = r.int("certManagerReplicas", prod ? 2 : 1, 1, 10);
     if (prod && certManagerReplicas < 2) r.problem("certManagerReplicas", certManagerReplicas, "must be at least 2 in prod (a PodDisruptionBudget needs a second replica)");
     const ingressReplicas = r.int("ingressReplicas", prod ? 2 : 1, 1, 50);
     if (prod && ingressReplicas < 2) r.problem("ingressReplicas", ingressReplicas, "must be at least 2 in prod so a node drain does not take the front door down");
 
-    const monitoringEnabled = r.bool("monitoringEnabled", false);
-    const monitoringNamespace = r.string("monitoringNamespace", "monitoring");
+    const monitoringEnabled = r.bool("monitoringEnabled", staticDefault("monitoringEnabled"));
+    const monitoringNamespace = r.string("monitoringNamespace", staticDefault("monitoringNamespace"));
     if (!DNS_LABEL.test(monitoringNamespace)) r.problem("monitoringNamespace", monitoringNamespace, "must be a DNS-1123 label (a namespace name)");
     const monitoringPodLabels = r.record("monitoringPodLabels", { "app.kubernetes.io/name": "prometheus" });
     for (const [k, v] of Object.entries(monitoringPodLabels)) {
@@ -538,7 +552,7 @@ export function parseConfig(raw: RawConfig, location: string | undefined): Platf
     const protectResources = r.bool("protectResources", prod);
     if (prod && !protectResources) r.problem("protectResources", false, "must be true in prod: the cluster and zone must not be deletable by one `pulumi destroy`");
 
-    const webhookAllowAnySource = r.bool("webhookAllowAnySource", false);
+    const webhookAllowAnySource = r.bool("webhookAllowAnySource", staticDefault("webhookAllowAnySource"));
     const demoApp = r.bool("demoApp", environment === "dev");
     const apps = zoneName !== "" ? readApps(r, zoneName, demoApp) : [];
     apps.forEach((a, i) => {
@@ -588,7 +602,7 @@ export function loadConfig(): PlatformConfig {
     for (const [key, spec] of Object.entries(CONFIG_KEYS)) {
         const text = cfg.get(key);
         if (text === undefined) continue;
-        raw[key] = spec.type === "array" || spec.type === "object" ? decodeJson(text) : text;
+        raw[key] = spec.type === "array" || spec.type === "structured" ? decodeJson(text) : text;
     }
     // Keys the stack sets that the program does not know are reported too (typos would be silently ignored).
     for (const fullKey of Object.keys(pulumi.runtime.allConfig())) {

@@ -53,11 +53,19 @@ function plainCopy(v: unknown): unknown {
     return v;
 }
 
+let queue: Promise<unknown> = Promise.resolve();
+
 /**
- * Runs the program once. Each run resets the Pulumi runtime (setMocks), so runs are sequential
- * and independent; do not start two at once.
+ * Runs the program once. Each run resets the Pulumi runtime (setMocks), so runs are queued:
+ * concurrent callers wait their turn.
  */
-export async function runProgram(stack: string, options: RunOptions = {}): Promise<ProgramRun> {
+export function runProgram(stack: string, options: RunOptions = {}): Promise<ProgramRun> {
+    const run = queue.then(() => runOnce(stack, options));
+    queue = run.catch(() => undefined);
+    return run;
+}
+
+async function runOnce(stack: string, options: RunOptions): Promise<ProgramRun> {
     const config: Record<string, string> = { ...readStackConfig(stack) };
     for (const [k, v] of Object.entries(options.configOverrides ?? {})) {
         if (v === undefined) delete config[k];

@@ -1,0 +1,96 @@
+import * as assert from "assert";
+import { at, ofType, one, STACKS, stackRun } from "../support/runs";
+import { caaRecords, delegationRecordName } from "../../components/azure/dns-zone";
+import { certManager } from "../../components/facts";
+
+describe("DnsZone", () => {
+    it("CAA allows only Let's Encrypt, wildcards included, and reports to the iodef address", () => {
+        const records = caaRecords("sec@example.com");
+        const issuers = records.filter((r) => r.tag === "issue" || r.tag === "issuewild").map((r) => r.value);
+        assert.deepStrictEqual([...new Set(issuers)], ["letsencrypt.org"]);
+        assert.ok(records.some((r) => r.tag === "issuewild"));
+        assert.deepStrictEqual(records.filter((r) => r.tag === "iodef").map((r) => r.value), ["mailto:sec@example.com"]);
+    });
+
+    it("names the delegation record relative to the parent", () => {
+        assert.strictEqual(delegationRecordName("dev.platform.example.com", "platform.example.com"), "dev");
+        assert.throws(() => delegationRecordName("dev.example.org", "example.com"), /not inside/);
+    });
+
+    for (const stack of STACKS) {
+        it(`${stack}: a public zone with an apex CAA record and A records for the apex and * on the ingress IP`, async () => {
+            const run = await stackRun(stack);
+            const zone = one(run.resources, "azure-native:dns:Zone");
+            assert.strictEqual(zone.props.zoneType, "Public");
+            const records = ofType(run.resources, "azure-native:dns:RecordSet").filter((r) => r.props.zoneName === zone.props.zoneName);
+            const caa = records.find((r) => r.props.recordType === "CAA");
+            assert.strictEqual(caa?.props.relativeRecordSetName, "@");
+            const a = records.filter((r) => r.props.recordType === "A");
+            assert.deepStrictEqual(a.map((r) => r.props.relativeRecordSetName).sort(), ["*", "@"]);
+            const ip = one(run.resources, "azure-native:network:PublicIPAddress");
+            for (const r of a) assert.ok(r.dependencies.includes(ip.urn), "A records must point at the static ingress IP");
+        });
+    }
+
+    it("protects the prod zone from deletion, not the dev zone", async () => {
+        assert.strictEqual(one((await stackRun("prod")).resources, "azure-native:dns:Zone").protect, true);
+        assert.strictEqual(one((await stackRun("dev")).resources, "azure-native:dns:Zone").protect, false);
+    });
+
+    it("writes the NS delegation into the parent zone when one is configured (dev), from the zone's name servers", async () => {
+        const run = await stackRun("dev");
+        const ns = ofType(run.resources, "azure-native:dns:RecordSet").filter((r) => r.props.recordType === "NS");
+        assert.strictEqual(ns.length, 1);
+        assert.strictEqual(ns[0].props.zoneName, "platform.example.com");
+        assert.strictEqual(ns[0].props.relativeRecordSetName, "dev");
+        assert.strictEqual((ns[0].props.nsRecords as unknown[]).length, 4);
+        assert.strictEqual(run.outputs.nameServers !== undefined, true);
+    });
+
+    it("writes no delegation when no parent zone is configured (prod)", async () => {
+        const ns = ofType((await stackRun("prod")).resources, "azure-native:dns:RecordSet").filter((r) => r.props.recordType === "NS");
+        assert.strictEqual(ns.length, 0);
+    });
+});
+
+describe("CertManagerIdentity", () => {
+    for (const stack of STACKS) {
+        describe(`${stack} stack`, () => {
+            it("federates exactly cert-manager's controller service account with the cluster's OIDC issuer", async () => {
+                const run = await stackRun(stack);
+                const fic = one(run.resources, "azure-native:managedidentity:FederatedIdentityCredential");
+                assert.strictEqual(fic.props.subject, `system:serviceaccount:${certManager.namespace}:${certManager.controllerServiceAccount}`);
+                assert.deepStrictEqual(fic.props.audiences, ["api://AzureADTokenExchange"]);
+                const cluster = one(run.resources, "azure-native:containerservice:ManagedCluster");
+                assert.deepStrictEqual(fic.propertyDependencies.issuer, [cluster.urn]);
+                assert.match(String(fic.props.issuer), /^https:\/\/.+\.oic\.prod-aks\.azure\.com\//);
+            });
+
+            it("grants DNS Zone Contributor scoped to exactly the zone, never a resource group or subscription", async () => {
+                const run = await stackRun(stack);
+                const zone = one(run.resources, "azure-native:dns:Zone");
+                const identity = one(run.resources, "azure-native:managedidentity:UserAssignedIdentity");
+                const role = ofType(run.resources, "azure-native:authorization:RoleAssignment")
+                    .find((r) => String(r.props.roleDefinitionId).endsWith("befefa01-2a29-4197-83a8-272ff33ce314"));
+                assert.ok(role, "no DNS Zone Contributor assignment");
+                assert.deepStrictEqual(role.propertyDependencies.scope, [zone.urn]);
+                assert.match(String(role.props.scope), new RegExp(`/providers/Microsoft\\.Network/dnszones/${String(zone.props.zoneName).replace(/\./g, "\\.")}$`));
+                assert.deepStrictEqual(role.propertyDependencies.principalId, [identity.urn]);
+                assert.strictEqual(role.props.principalType, "ServicePrincipal");
+            });
+        });
+    }
+});
+
+describe("Networking and ingress IP", () => {
+    for (const stack of STACKS) {
+        it(`${stack}: the API server subnet is delegated to AKS and the ingress IP is static Standard`, async () => {
+            const run = await stackRun(stack);
+            const subnet = one(run.resources, "azure-native:network:Subnet", "network-apiserver");
+            assert.deepStrictEqual((subnet.props.delegations as { serviceName: string }[]).map((d) => d.serviceName), ["Microsoft.ContainerService/managedClusters"]);
+            const ip = one(run.resources, "azure-native:network:PublicIPAddress");
+            assert.strictEqual(ip.props.publicIPAllocationMethod, "Static");
+            assert.strictEqual(at(ip.props, "sku.name"), "Standard");
+        });
+    }
+});
