@@ -5,7 +5,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import type { ProgramRun } from "./program";
+import { stringify as toYaml } from "yaml";
 import { countByType, renderTree } from "./tree";
+import { applyOrder, HELM_RELEASE, isManifest, manifestOf } from "./manifests";
 
 export interface PlanContext {
     stack: string;
@@ -47,4 +49,40 @@ const resourcesPhase: PlanPhase = {
     },
 };
 
-export const PHASES: PlanPhase[] = [resourcesPhase];
+const YAML_OPTIONS = { lineWidth: 0 } as const;
+
+const manifestsPhase: PlanPhase = {
+    name: "manifests",
+    run(ctx) {
+        const objects = applyOrder(ctx.run.resources).filter(isManifest);
+        const header = `# Every Kubernetes object stack ${ctx.stack} creates, in apply order (dependencies first).\n` +
+            "# Helm releases are not expanded here: see helm/<release>.values.yaml.\n";
+        writeFile(ctx, "manifests.yaml", header + objects.map((r) => `---\n# ${r.type} ${r.name}\n${toYaml(manifestOf(r), YAML_OPTIONS)}`).join(""));
+        ctx.summary.manifests = objects.length;
+    },
+    describe: (ctx) => `${String(ctx.summary.manifests)} objects -> manifests.yaml`,
+};
+
+const helmPhase: PlanPhase = {
+    name: "helm values",
+    run(ctx) {
+        const releases = ctx.run.resources.filter((r) => r.type === HELM_RELEASE);
+        const names: string[] = [];
+        for (const r of releases) {
+            const p = r.props as { name?: string; chart?: string; version?: string; namespace?: string; repositoryOpts?: { repo?: string }; values?: unknown };
+            const release = p.name ?? r.name;
+            const repo = p.repositoryOpts?.repo;
+            const chartRef = p.chart?.startsWith("oci://") || !repo ? p.chart : `${p.chart} --repo ${repo}`;
+            const header = [
+                `# Values of Helm release ${release} (${p.chart} ${p.version}) in namespace ${p.namespace}, exactly as pulumi up sends them.`,
+                `# Render the real chart with them: helm template ${release} ${chartRef} --version ${p.version} --namespace ${p.namespace} -f ${release}.values.yaml`,
+            ].join("\n");
+            writeFile(ctx, `helm/${release}.values.yaml`, `${header}\n${toYaml(p.values ?? {}, YAML_OPTIONS)}`);
+            names.push(`${release} ${p.chart}@${p.version}`);
+        }
+        ctx.summary.helmReleases = names;
+    },
+    describe: (ctx) => `${(ctx.summary.helmReleases as string[]).length} releases -> helm/*.values.yaml`,
+};
+
+export const PHASES: PlanPhase[] = [resourcesPhase, manifestsPhase, helmPhase];
