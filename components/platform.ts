@@ -17,6 +17,7 @@ import { CertManager } from "./kubernetes/cert-manager";
 import { ClusterIssuers } from "./kubernetes/cluster-issuers";
 import { IngressController } from "./kubernetes/ingress-controller";
 import { Application } from "./kubernetes/applications";
+import { NetworkPolicies } from "./networking/network-policies";
 
 export interface PlatformOutputs {
     resourceGroupName: pulumi.Output<string>;
@@ -93,12 +94,15 @@ export function createPlatform(config: PlatformConfig): PlatformOutputs {
     // namespaces -> cert-manager (after its Azure identity) -> issuers -> certificate + ingress -> apps.
     const provider = cluster.provider;
     const namespaces = new PlatformNamespaces("namespaces", { config, provider });
+    // Policies exist before any platform pod starts: default deny from the first second, with
+    // every allow already in place (a release installed before its allows would hang on its hooks).
+    const policies = new NetworkPolicies("network-policies", { config, provider, dependsOn: namespaces.all });
 
     const certManager = new CertManager("cert-manager", {
         config,
         provider,
         identityClientId: identity.clientId,
-        dependsOn: [...namespaces.all, ...identity.ready],
+        dependsOn: [...namespaces.all, ...identity.ready, policies],
     });
 
     const issuers = new ClusterIssuers("cluster-issuers", {
@@ -115,7 +119,7 @@ export function createPlatform(config: PlatformConfig): PlatformOutputs {
         provider,
         staticIp: pulumi.all([group.name]).apply(([resourceGroupName]) => ({ name: ingressIp.ipName, resourceGroupName })),
         issuers: issuers.ready,
-        dependsOn: [...namespaces.all, ...cluster.networkRoles],
+        dependsOn: [...namespaces.all, ...cluster.networkRoles, policies],
     });
 
     for (const app of config.apps) {
@@ -123,7 +127,7 @@ export function createPlatform(config: PlatformConfig): PlatformOutputs {
             app,
             config,
             provider,
-            dependsOn: [namespaces.byName[app.name], ingress.release, ...issuers.ready],
+            dependsOn: [namespaces.byName[app.name], policies, ingress.release, ...issuers.ready],
         });
     }
 
