@@ -177,3 +177,6 @@ export const http01Solver = {
     podLabels: { "acme.cert-manager.io/http01-solver": "true" } as Readonly<Record<string, string>>,
     port: { name: "http", port: 8089, protocol: "TCP" } as PortFact,
 } as const;
+
+/** Where alert runbook links point: the docs/ folder of this repository as published. */
+export const RUNBOOK_BASE_URL = "https://github.com/aks-platform/aks-platform/blob/main/docs";

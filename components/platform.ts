@@ -18,6 +18,7 @@ import { ClusterIssuers } from "./kubernetes/cluster-issuers";
 import { IngressController } from "./kubernetes/ingress-controller";
 import { Application } from "./kubernetes/applications";
 import { NetworkPolicies } from "./networking/network-policies";
+import { CertificateMonitoring } from "./kubernetes/monitoring";
 
 export interface PlatformOutputs {
     resourceGroupName: pulumi.Output<string>;
@@ -104,6 +105,10 @@ export function createPlatform(config: PlatformConfig): PlatformOutputs {
         identityClientId: identity.clientId,
         dependsOn: [...namespaces.all, ...identity.ready, policies],
     });
+
+    if (config.monitoring.enabled) {
+        new CertificateMonitoring("monitoring", { provider, certManagerRelease: certManager.release });
+    }
 
     const issuers = new ClusterIssuers("cluster-issuers", {
         config,
