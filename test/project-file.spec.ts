@@ -37,3 +37,15 @@ describe("Pulumi.yaml", () => {
         }
     });
 });
+
+describe("README configuration reference", () => {
+    it("matches components/config.ts (run `npm run docs` after changing a key)", async () => {
+        const { CONFIG_START_MARKER, CONFIG_END_MARKER, renderConfigTable } = await import("../plan/config-docs");
+        const readme = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
+        const a = readme.indexOf(CONFIG_START_MARKER);
+        const b = readme.indexOf(CONFIG_END_MARKER);
+        assert.ok(a >= 0 && b > a, "README.md lacks the config markers");
+        assert.strictEqual(readme.slice(a + CONFIG_START_MARKER.length, b), renderConfigTable(), "README config table is stale: run `npm run docs`");
+        for (const key of Object.keys(CONFIG_KEYS)) assert.ok(readme.includes(`aks-platform:${key}\``), key);
+    });
+});
