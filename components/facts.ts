@@ -180,3 +180,25 @@ export const http01Solver = {
 
 /** Where alert runbook links point: the docs/ folder of this repository as published. */
 export const RUNBOOK_BASE_URL = "https://github.com/aks-platform/aks-platform/blob/main/docs";
+
+/** Cilium, the cluster's policy engine (AKS: Azure CNI powered by Cilium). */
+export const cilium = {
+    apiVersion: "cilium.io/v2",
+    kind: "CiliumNetworkPolicy",
+    /** Cilium's reserved identity for the API server's addresses; an ipBlock never matches it. */
+    apiServerEntity: "kube-apiserver",
+    /** The label Cilium gives every endpoint with its pod's namespace (selects pods of another namespace). */
+    podNamespaceLabel: "k8s:io.kubernetes.pod.namespace",
+} as const;
+
+/** HTTPS to public services: ACME (Let's Encrypt), Azure Resource Manager, Entra ID. */
+export const PUBLIC_HTTPS_PORT: PortFact = { name: "https", port: 443, protocol: "TCP" };
+
+/** Metadata on every policy the platform emits, visible with kubectl describe. */
+export const policyMetadata = {
+    /** Label: `default-deny`, `allow-dns` or `flow`. */
+    roleLabel: "aks-platform/policy",
+    /** Annotations on flow policies: the flow's name and why it exists. */
+    flowAnnotation: "aks-platform/flow",
+    whyAnnotation: "aks-platform/why",
+} as const;

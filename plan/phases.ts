@@ -8,6 +8,8 @@ import type { ProgramRun } from "./program";
 import { stringify as toYaml } from "yaml";
 import { countByType, renderTree } from "./tree";
 import { applyOrder, HELM_RELEASE, isManifest, manifestOf } from "./manifests";
+import { mandatoryViolations, runPolicies } from "../policy-pack/engine";
+import { policies } from "../policy-pack/rules";
 
 export interface PlanContext {
     stack: string;
@@ -85,4 +87,47 @@ const helmPhase: PlanPhase = {
     describe: (ctx) => `${(ctx.summary.helmReleases as string[]).length} releases -> helm/*.values.yaml`,
 };
 
-export const PHASES: PlanPhase[] = [resourcesPhase, manifestsPhase, helmPhase];
+interface RuleReport { policy: string; displayName: string; enforcementLevel: string; status: "pass" | "fail" | "undecided"; messages: string[] }
+
+const policyPhase: PlanPhase = {
+    name: "policies",
+    async run(ctx) {
+        const result = await runPolicies(ctx.run.resources);
+        const rules: RuleReport[] = policies.map((p) => {
+            const findings = result.findings.filter((f) => f.policy === p.name);
+            const violations = findings.filter((f) => !f.undecided);
+            return {
+                policy: p.name,
+                displayName: findings[0]?.displayName ?? p.name,
+                enforcementLevel: violations[0]?.enforcementLevel ?? String(p.enforcementLevel),
+                status: violations.length > 0 ? "fail" : findings.length > 0 ? "undecided" : "pass",
+                messages: findings.map((f) => `${f.resourceName ? `${f.resourceType} ${f.resourceName}: ` : ""}${f.message}`),
+            };
+        });
+        const mandatory = mandatoryViolations(result).length;
+        ctx.summary.mandatoryViolations = mandatory;
+        ctx.summary.policies = Object.fromEntries(rules.map((r) => [r.policy, r.status]));
+        writeFile(ctx, "policy-report.json", JSON.stringify({ stack: ctx.stack, mandatoryViolations: mandatory, rules, findings: result.findings }, null, 2) + "\n");
+        const lines = [
+            `# Policy report: ${ctx.stack}`,
+            "",
+            `${rules.filter((r) => r.status === "pass").length} of ${rules.length} rules pass; ${mandatory} mandatory violation${mandatory === 1 ? "" : "s"}.`,
+            "",
+            "| rule | level | result | messages |",
+            "| --- | --- | --- | --- |",
+            ...rules.map((r) => `| ${r.policy} | ${r.enforcementLevel} | ${r.status} | ${r.messages.join("<br>").replace(/\|/g, "\\|") || ""} |`),
+            "",
+        ];
+        writeFile(ctx, "policy-report.md", lines.join("\n"));
+    },
+    describe: (ctx) => {
+        const statuses = Object.values(ctx.summary.policies as Record<string, string>);
+        return `${statuses.filter((s) => s === "pass").length}/${statuses.length} rules pass, ${String(ctx.summary.mandatoryViolations)} mandatory violations -> policy-report.md/.json`;
+    },
+    report(ctx) {
+        const failing = Object.entries(ctx.summary.policies as Record<string, string>).filter(([, s]) => s !== "pass");
+        return failing.length === 0 ? "Policies: every rule passes." : ["Policies not passing:", ...failing.map(([p, s]) => `  ${p}: ${s}`)].join("\n");
+    },
+};
+
+export const PHASES: PlanPhase[] = [resourcesPhase, manifestsPhase, helmPhase, policyPhase];

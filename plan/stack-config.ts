@@ -2,6 +2,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
+import { parseConfig, PlatformConfig, PROJECT } from "../components/config";
 
 export const REPO_ROOT = path.resolve(__dirname, "..");
 export const STACKS_DIR = path.join(REPO_ROOT, "stacks");
@@ -26,4 +27,12 @@ export function readStackConfig(stack: string): Record<string, string> {
         out[key] = typeof value === "string" ? value : JSON.stringify(value);
     }
     return out;
+}
+
+/** A stack's validated config, from its stack file (no Pulumi runtime needed). */
+export function stackPlatformConfig(stack: string): PlatformConfig {
+    const raw = readStackConfig(stack);
+    const prefix = `${PROJECT}:`;
+    const own = Object.fromEntries(Object.entries(raw).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
+    return parseConfig(own, raw["azure-native:location"]);
 }

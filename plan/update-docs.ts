@@ -1,9 +1,9 @@
 /** `npm run docs`: regenerates the README's config reference and network flows from the code. */
 import * as fs from "fs";
 import * as path from "path";
-import { REPO_ROOT } from "./stack-config";
+import { REPO_ROOT, stackPlatformConfig } from "./stack-config";
 import { CONFIG_END_MARKER, CONFIG_START_MARKER, renderConfigTable, replaceBetween } from "./config-docs";
-import { README_STACK, stackPlatformConfig, updateReadme } from "../components/networking/docs";
+import { README_STACK, updateReadme } from "../components/networking/docs";
 
 const readme = path.join(REPO_ROOT, "README.md");
 const before = fs.readFileSync(readme, "utf8");

@@ -23,6 +23,7 @@ import { PlatformConfig } from "../config";
 import {
     azure,
     apps as appFacts,
+    cilium,
     certManager,
     http01Solver,
     kubeSystem,
@@ -30,28 +31,8 @@ import {
     PortFact,
     PRIVATE_IPV4_RANGES,
     Protocol,
+    PUBLIC_HTTPS_PORT,
 } from "../facts";
-
-/**
- * Facts this module needs that components/facts.ts does not have yet.
- * TODO(facts): move to facts.ts (Cilium facts next to `kubeSystem`, the policy metadata keys next
- * to MANAGED_NAMESPACE_LABEL).
- */
-export const NETWORKING_FACTS = {
-    cilium: {
-        apiVersion: "cilium.io/v2",
-        kind: "CiliumNetworkPolicy",
-        /** Cilium's reserved identity for the API server's addresses. */
-        apiServerEntity: "kube-apiserver",
-        /** The label Cilium gives every endpoint with its pod's namespace (needed to select pods of another namespace). */
-        podNamespaceLabel: "k8s:io.kubernetes.pod.namespace",
-    },
-    /** Label on every policy the platform emits: `default-deny`, `allow-dns` or `flow`. */
-    policyRoleLabel: "aks-platform/policy",
-    /** Annotations on flow policies: the flow's name and why it exists (visible with kubectl describe). */
-    flowAnnotation: "aks-platform/flow",
-    whyAnnotation: "aks-platform/why",
-} as const;
 
 /** A port a flow opens. */
 export interface FlowPort {
@@ -108,13 +89,9 @@ export interface AnyEndpoint {
 
 export type Endpoint = WorkloadEndpoint | CidrEndpoint | ApiServerEndpoint | AnyEndpoint;
 
-/** Which part of the platform a flow belongs to (groups the docs table). */
-export type FlowGroup = "cert-manager" | "ingress" | "apps" | "http01";
-
 export interface Flow {
     /** `source-destination-purpose`, kebab case; also the policy name. */
     readonly name: string;
-    readonly group: FlowGroup;
     readonly source: Endpoint;
     readonly destination: Endpoint;
     /** Exactly the ports opened; nothing else between these endpoints. */
@@ -164,7 +141,7 @@ export function apiServer(config: PlatformConfig): ApiServerEndpoint {
     return {
         kind: "apiserver",
         label: "Kubernetes API server",
-        entity: NETWORKING_FACTS.cilium.apiServerEntity,
+        entity: cilium.apiServerEntity,
         delegatedSubnetCidr: config.network.apiServerSubnetCidr,
         konnectivityAgents: { namespace: kubeSystem.namespace, podLabels: kubeSystem.konnectivityAgentLabels },
     };
@@ -196,8 +173,8 @@ function nameserversByPort(config: PlatformConfig): Map<number, string[]> {
 // Flows, one builder per part of the platform
 
 /** Egress to the API server for a workload that calls it. */
-function toApiServer(config: PlatformConfig, source: WorkloadEndpoint, name: string, group: FlowGroup, why: string): Flow {
-    return { name, group, source, destination: apiServer(config), ports: [API_SERVER_PORT], why };
+function toApiServer(config: PlatformConfig, source: WorkloadEndpoint, name: string, why: string): Flow {
+    return { name, source, destination: apiServer(config), ports: [API_SERVER_PORT], why };
 }
 
 /**
@@ -205,11 +182,10 @@ function toApiServer(config: PlatformConfig, source: WorkloadEndpoint, name: str
  * `webhookAllowAnySource` (the escape hatch for clusters where none of the API server paths match).
  * Every admission webhook the platform runs takes its ingress flow from here.
  */
-export function admissionWebhookFlow(config: PlatformConfig, webhook: WorkloadEndpoint, servingPort: FlowPort, stem: string, group: FlowGroup): Flow {
+export function admissionWebhookFlow(config: PlatformConfig, webhook: WorkloadEndpoint, servingPort: FlowPort, stem: string): Flow {
     return config.webhookAllowAnySource
         ? {
             name: `any-to-${stem}-admission`,
-            group,
             source: ANY_SOURCE,
             destination: webhook,
             ports: [servingPort],
@@ -217,7 +193,6 @@ export function admissionWebhookFlow(config: PlatformConfig, webhook: WorkloadEn
         }
         : {
             name: `apiserver-to-${stem}-admission`,
-            group,
             source: apiServer(config),
             destination: webhook,
             ports: [servingPort],
@@ -225,10 +200,9 @@ export function admissionWebhookFlow(config: PlatformConfig, webhook: WorkloadEn
         };
 }
 
-function metricsFlow(config: PlatformConfig, target: WorkloadEndpoint, metricsPort: FlowPort, stem: string, group: FlowGroup): Flow {
+function metricsFlow(config: PlatformConfig, target: WorkloadEndpoint, metricsPort: FlowPort, stem: string): Flow {
     return {
         name: `monitoring-to-${stem}-metrics`,
-        group,
         source: monitoring(config),
         destination: target,
         ports: [metricsPort],
@@ -241,33 +215,31 @@ function certManagerFlows(config: PlatformConfig): Flow[] {
     const metrics = port(certManager.ports.metrics);
     const nameservers = [...nameserversByPort(config)];
     return [
-        toApiServer(config, controller, "cert-manager-controller-to-apiserver", "cert-manager",
+        toApiServer(config, controller, "cert-manager-controller-to-apiserver",
             "reconciles Certificates, Orders and Challenges; leader election lease"),
         {
             name: "cert-manager-controller-to-acme",
-            group: "cert-manager",
             source: controller,
             destination: INTERNET,
-            ports: [{ port: 443, protocol: "TCP" }],
+            ports: [port(PUBLIC_HTTPS_PORT)],
             why: "ACME (Let's Encrypt), Azure Resource Manager (DNS-01 records) and Entra ID (workload identity tokens) over HTTPS; public addresses only",
         },
         ...nameservers.map(([p, cidrs]): Flow => ({
             name: nameservers.length === 1 ? "cert-manager-controller-to-recursive-dns" : `cert-manager-controller-to-recursive-dns-${p}`,
-            group: "cert-manager",
             source: controller,
             destination: { kind: "cidr", label: "recursive nameservers", cidrs, except: [] },
             ports: [{ port: p, protocol: "UDP" }, { port: p, protocol: "TCP" }],
             why: "DNS-01 propagation checks, asked of the configured recursive nameservers only",
         })),
-        metricsFlow(config, controller, metrics, "cert-manager-controller", "cert-manager"),
-        admissionWebhookFlow(config, webhook, port(certManager.ports.webhookServing), "cert-manager-webhook", "cert-manager"),
-        metricsFlow(config, webhook, metrics, "cert-manager-webhook", "cert-manager"),
-        toApiServer(config, webhook, "cert-manager-webhook-to-apiserver", "cert-manager",
+        metricsFlow(config, controller, metrics, "cert-manager-controller"),
+        admissionWebhookFlow(config, webhook, port(certManager.ports.webhookServing), "cert-manager-webhook"),
+        metricsFlow(config, webhook, metrics, "cert-manager-webhook"),
+        toApiServer(config, webhook, "cert-manager-webhook-to-apiserver",
             "reads its serving certificate Secret and authorizes SubjectAccessReviews"),
-        toApiServer(config, cainjector, "cert-manager-cainjector-to-apiserver", "cert-manager",
+        toApiServer(config, cainjector, "cert-manager-cainjector-to-apiserver",
             "injects CA bundles into webhook and CRD configurations"),
-        metricsFlow(config, cainjector, metrics, "cert-manager-cainjector", "cert-manager"),
-        toApiServer(config, startupApiCheck, "cert-manager-startupapicheck-to-apiserver", "cert-manager",
+        metricsFlow(config, cainjector, metrics, "cert-manager-cainjector"),
+        toApiServer(config, startupApiCheck, "cert-manager-startupapicheck-to-apiserver",
             "Helm post-install hook that waits until the webhook answers; without it the install hangs"),
     ];
 }
@@ -277,22 +249,20 @@ function ingressFlows(config: PlatformConfig): Flow[] {
     return [
         {
             name: "any-to-ingress-controller-web",
-            group: "ingress",
             source: ANY_SOURCE,
             destination: INGRESS_CONTROLLER,
             ports: web,
-            why: "the front door: clients on HTTP/HTTPS from anywhere (with externalTrafficPolicy Cluster the source is a node, which an ipBlock would not select)",
+            why: "the front door: HTTP/HTTPS clients from anywhere (no source selector, so it also holds with externalTrafficPolicy Cluster, where the source is a node that no ipBlock selects)",
         },
         {
             name: "azure-lb-probe-to-ingress-controller",
-            group: "ingress",
             source: AZURE_LB_PROBE,
             destination: INGRESS_CONTROLLER,
             ports: web,
-            why: "Azure load balancer health probes; declared on their own so narrowing the front door never drops them",
+            why: "Azure load balancer health probes, when they reach the pods (with externalTrafficPolicy Local they probe the node's health-check port instead); declared on their own so narrowing the front door never drops them",
         },
-        metricsFlow(config, INGRESS_CONTROLLER, port(nginxIngress.ports.metrics), "ingress-controller", "ingress"),
-        toApiServer(config, INGRESS_CONTROLLER, "ingress-controller-to-apiserver", "ingress",
+        metricsFlow(config, INGRESS_CONTROLLER, port(nginxIngress.ports.metrics), "ingress-controller"),
+        toApiServer(config, INGRESS_CONTROLLER, "ingress-controller-to-apiserver",
             "watches Ingresses, Services, EndpointSlices and Secrets; updates Ingress status"),
     ];
 }
@@ -303,7 +273,6 @@ function appFlows(config: PlatformConfig): Flow[] {
         return [
             {
                 name: `ingress-controller-to-${app.name}`,
-                group: "apps",
                 source: INGRESS_CONTROLLER,
                 destination: pods,
                 ports: [{ port: app.port, protocol: "TCP", name: appFacts.containerPortName }],
@@ -311,9 +280,8 @@ function appFlows(config: PlatformConfig): Flow[] {
             },
             ...app.egress.map((e): Flow => ({
                 name: `${app.name}-to-${e.cidr.replace(/[./]/g, "-")}-${e.port}-${e.protocol.toLowerCase()}`,
-                group: "apps",
                 source: pods,
-                destination: { kind: "cidr", label: e.cidr, cidrs: [e.cidr], except: [] },
+                destination: { kind: "cidr", label: `${app.name} declared egress`, cidrs: [e.cidr], except: [] },
                 ports: [{ port: e.port, protocol: e.protocol }],
                 why: "egress declared in the app's config",
             })),
@@ -332,7 +300,6 @@ function http01Flows(config: PlatformConfig): Flow[] {
     return [
         {
             name: "ingress-controller-to-http01-solver",
-            group: "http01",
             source: INGRESS_CONTROLLER,
             destination: HTTP01_SOLVER,
             ports: [port(http01Solver.port)],
@@ -340,7 +307,6 @@ function http01Flows(config: PlatformConfig): Flow[] {
         },
         {
             name: "cert-manager-controller-to-ingress-controller-http01-self-check",
-            group: "http01",
             source: CERT_MANAGER.controller,
             destination: INGRESS_CONTROLLER,
             ports: [port(nginxIngress.ports.http)],

@@ -1,0 +1,53 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { PlatformConfig } from "../config";
+import { platformPolicies, PolicyObject } from "./policies";
+
+export interface NetworkPoliciesArgs {
+    /** Validated platform configuration: namespaces, apps, monitoring, nameservers, API server subnet. Required. */
+    config: PlatformConfig;
+    /** Kubernetes provider of the cluster. Required. */
+    provider: k8s.Provider;
+    /** The managed namespaces (and anything else that must exist first, such as Cilium's CRDs). Default: none. */
+    dependsOn?: pulumi.Input<pulumi.Resource>[];
+}
+
+/** Pulumi name of a policy: unique because policy names are unique within a namespace (buildPolicies checks). */
+export function policyResourceName(policy: PolicyObject): string {
+    return `${policy.metadata.namespace}-${policy.metadata.name}`;
+}
+
+/**
+ * The platform's NetworkPolicy set: default deny and DNS in every managed namespace, then one
+ * policy per flow side (see flows.ts). Standard policies are `networking.k8s.io/v1`
+ * NetworkPolicies; API-server flows are `cilium.io/v2` CiliumNetworkPolicies.
+ */
+export class NetworkPolicies extends pulumi.ComponentResource {
+    /** `namespace/name` of every policy created, in creation order. */
+    readonly policyNames: string[];
+
+    constructor(name: string, args: NetworkPoliciesArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("platform:networking:NetworkPolicies", name, {}, opts);
+        const childOpts = { parent: this, provider: args.provider, dependsOn: args.dependsOn ?? [] };
+        const policies = platformPolicies(args.config);
+        const seen = new Set<string>();
+        for (const policy of policies) {
+            const resourceName = policyResourceName(policy);
+            // Mocks do not catch duplicate URNs; `a-b`/`c` and `a`/`b-c` would collide here.
+            if (seen.has(resourceName)) throw new Error(`two policies map to the resource name ${resourceName}; rename an app or a flow`);
+            seen.add(resourceName);
+            if (policy.kind === "NetworkPolicy") {
+                new k8s.networking.v1.NetworkPolicy(resourceName, policy, childOpts);
+            } else {
+                new k8s.apiextensions.CustomResource(resourceName, {
+                    apiVersion: policy.apiVersion,
+                    kind: policy.kind,
+                    metadata: policy.metadata,
+                    spec: policy.spec,
+                }, childOpts);
+            }
+        }
+        this.policyNames = policies.map((p) => `${p.metadata.namespace}/${p.metadata.name}`);
+        this.registerOutputs({ policyNames: this.policyNames });
+    }
+}

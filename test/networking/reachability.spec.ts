@@ -1,0 +1,262 @@
+/**
+ * Reachability of the whole emitted policy set, per stack, evaluated by the policy pack's
+ * analyzer in its Cilium mode. The cluster is built from the facts module (the charts' pod labels
+ * and container ports); the expected matrix is written from issue 5's requirements, never derived
+ * from flows.ts.
+ */
+import * as assert from "assert";
+import { analyze } from "../../policy-pack/analysis";
+import { PlatformConfig } from "../../components/config";
+import { apps as appFacts, certManager, http01Solver, kubeSystem, NAMESPACE_NAME_LABEL, nginxIngress, PortFact } from "../../components/facts";
+import { parseIpv4Cidr } from "../../components/net";
+import { platformPolicies } from "../../components/networking/policies";
+import { STACKS, stackConfig } from "./support";
+
+type Proto = "TCP" | "UDP";
+interface Probe { port: number; protocol: Proto }
+interface Check { from: string; to: string; probe: Probe; open: boolean; why: string }
+
+const tcp = (port: number): Probe => ({ port, protocol: "TCP" });
+const udp = (port: number): Probe => ({ port, protocol: "UDP" });
+
+// Endpoint ids: pods are "namespace/name", externals by name, the API server "kube-apiserver".
+const API = "kube-apiserver";
+const CONTROLLER = `${certManager.namespace}/controller`;
+const WEBHOOK = `${certManager.namespace}/webhook`;
+const CAINJECTOR = `${certManager.namespace}/cainjector`;
+const STARTUPAPICHECK = `${certManager.namespace}/startupapicheck`;
+const NGINX = `${nginxIngress.namespace}/controller`;
+const SOLVER = `${nginxIngress.namespace}/http01-solver`;
+const COREDNS = `${kubeSystem.namespace}/coredns`;
+const KONNECTIVITY = `${kubeSystem.namespace}/konnectivity-agent`;
+const METRICS_SERVER = `${kubeSystem.namespace}/metrics-server`;
+const PROMETHEUS = (c: PlatformConfig): string => `${c.monitoring.namespace}/prometheus`;
+const GRAFANA = (c: PlatformConfig): string => `${c.monitoring.namespace}/grafana`;
+/** A pod labelled exactly like Prometheus, in a namespace that is not the monitoring namespace. */
+const IMPOSTOR = "intruder/prometheus";
+const APP = (name: string): string => `${name}/${name}`;
+
+const COREDNS_METRICS = 9153;
+const PROMETHEUS_PORT = 9090;
+
+/** Addresses outside the cluster, by name. */
+function externals(config: PlatformConfig): Record<string, string> {
+    const subnet = parseIpv4Cidr(config.network.apiServerSubnetCidr);
+    assert.ok(subnet, "API server subnet parses");
+    const ip = (n: number): string => [24, 16, 8, 0].map((s) => (n >>> s) & 255).join(".");
+    const out: Record<string, string> = {
+        internet: "93.184.216.34",
+        "private-host": "10.200.0.5",
+        "lb-probe": "168.63.129.16",
+        "other-resolver": "9.9.9.9",
+        // An API server instance address inside the delegated subnet (VNet integration).
+        "apiserver-subnet-host": ip(subnet.base + 4),
+    };
+    config.acme.recursiveNameservers.forEach((ns, i) => { out[`resolver-${i}`] = ns.split(":")[0]; });
+    for (const app of config.apps) {
+        app.egress.forEach((e, j) => {
+            const c = parseIpv4Cidr(e.cidr);
+            assert.ok(c, e.cidr);
+            out[`${app.name}-egress-${j}`] = ip(c.base + 1);
+        });
+    }
+    return out;
+}
+
+/** Namespaces and pods of the platform as the charts run them (labels and container ports from facts). */
+function cluster(config: PlatformConfig): unknown[] {
+    const pod = (namespace: string, name: string, labels: Readonly<Record<string, string>>, ports: readonly PortFact[]): { namespace: string; name: string; labels: Readonly<Record<string, string>>; ports: readonly PortFact[] } =>
+        ({ namespace, name, labels, ports });
+    const instance = { "app.kubernetes.io/instance": certManager.releaseName };
+    const pods = [
+        pod(certManager.namespace, "controller", { ...certManager.podLabels.controller, ...instance, ...certManager.workloadIdentityUseLabel }, [certManager.ports.metrics, certManager.ports.controllerHealthz]),
+        pod(certManager.namespace, "webhook", { ...certManager.podLabels.webhook, ...instance }, [certManager.ports.webhookServing, certManager.ports.webhookHealthz, certManager.ports.metrics]),
+        pod(certManager.namespace, "cainjector", { ...certManager.podLabels.cainjector, ...instance }, [certManager.ports.metrics]),
+        pod(certManager.namespace, "startupapicheck", { ...certManager.podLabels.startupApiCheck, ...instance }, []),
+        pod(nginxIngress.namespace, "controller", nginxIngress.podLabels(nginxIngress.releaseName), Object.values(nginxIngress.ports)),
+        ...(config.acme.http01Enabled ? [pod(nginxIngress.namespace, "http01-solver", http01Solver.podLabels, [http01Solver.port])] : []),
+        ...config.apps.map((a) => pod(a.name, a.name, appFacts.podLabels(a.name), [{ name: appFacts.containerPortName, port: a.port, protocol: "TCP" }])),
+        pod(kubeSystem.namespace, "coredns", kubeSystem.dnsPodLabels, [...kubeSystem.dnsPorts, { name: "metrics", port: COREDNS_METRICS, protocol: "TCP" }]),
+        pod(kubeSystem.namespace, "konnectivity-agent", kubeSystem.konnectivityAgentLabels, []),
+        pod(kubeSystem.namespace, "metrics-server", { "k8s-app": "metrics-server" }, [{ name: "https", port: 4443, protocol: "TCP" }]),
+        pod(config.monitoring.namespace, "prometheus", config.monitoring.podLabels, [{ name: "web", port: PROMETHEUS_PORT, protocol: "TCP" }]),
+        pod(config.monitoring.namespace, "grafana", { "app.kubernetes.io/name": "grafana" }, [{ name: "http", port: 3000, protocol: "TCP" }]),
+        pod("intruder", "prometheus", config.monitoring.podLabels, [{ name: "web", port: PROMETHEUS_PORT, protocol: "TCP" }]),
+    ];
+    const podNet = parseIpv4Cidr(config.network.podCidr);
+    assert.ok(podNet, "pod CIDR parses");
+    const namespaces = [...new Set(pods.map((p) => p.namespace))];
+    return [
+        ...namespaces.map((name) => ({ apiVersion: "v1", kind: "Namespace", metadata: { name, labels: { [NAMESPACE_NAME_LABEL]: name } } })),
+        ...pods.map((p, i) => ({
+            apiVersion: "v1",
+            kind: "Pod",
+            metadata: { name: p.name, namespace: p.namespace, labels: { ...p.labels } },
+            spec: { containers: [{ name: p.name, image: "example.invalid/image:1", ports: p.ports.map((x) => ({ name: x.name, containerPort: x.port, protocol: x.protocol })) }] },
+            status: { podIP: [24, 16, 8, 0].map((s) => ((podNet.base + 10 + i) >>> s) & 255).join(".") },
+        })),
+    ];
+}
+
+function managedPods(config: PlatformConfig): string[] {
+    return [CONTROLLER, WEBHOOK, CAINJECTOR, STARTUPAPICHECK, NGINX, ...(config.acme.http01Enabled ? [SOLVER] : []), ...config.apps.map((a) => APP(a.name))];
+}
+
+/** The must-reach and must-not-reach matrix, from the issue's requirements. */
+function expectations(config: PlatformConfig): Check[] {
+    const checks: Check[] = [];
+    const open = (from: string, to: string, probe: Probe, why: string): void => { checks.push({ from, to, probe, open: true, why }); };
+    const closed = (from: string, to: string, probe: Probe, why: string): void => { checks.push({ from, to, probe, open: false, why }); };
+    const prom = PROMETHEUS(config);
+    const metrics = certManager.ports.metrics.port;
+
+    // cert-manager controller
+    open(CONTROLLER, API, tcp(443), "controller calls the API server");
+    open(CONTROLLER, "internet", tcp(443), "controller reaches ACME / ARM / Entra ID on public 443");
+    config.acme.recursiveNameservers.forEach((ns, i) => {
+        const port = Number(ns.split(":")[1]);
+        open(CONTROLLER, `resolver-${i}`, udp(port), "DNS-01 check via configured resolver (UDP)");
+        open(CONTROLLER, `resolver-${i}`, tcp(port), "DNS-01 check via configured resolver (TCP)");
+    });
+    open(prom, CONTROLLER, tcp(metrics), "monitoring scrapes the controller");
+    closed(CONTROLLER, "private-host", tcp(443), "controller to a private address on 443");
+    closed(CONTROLLER, "internet", tcp(80), "controller egress to the internet is 443 only");
+    closed(CONTROLLER, "other-resolver", udp(53), "controller asks only the configured resolvers");
+    // webhook
+    open(API, WEBHOOK, tcp(certManager.ports.webhookServing.port), "API server entity calls the webhook");
+    open("apiserver-subnet-host", WEBHOOK, tcp(certManager.ports.webhookServing.port), "VNet-integrated API server calls the webhook");
+    open(KONNECTIVITY, WEBHOOK, tcp(certManager.ports.webhookServing.port), "tunnelled API server calls the webhook");
+    open(prom, WEBHOOK, tcp(metrics), "monitoring scrapes the webhook");
+    open(WEBHOOK, API, tcp(443), "webhook calls the API server");
+    closed(KONNECTIVITY, CONTROLLER, tcp(metrics), "konnectivity agents reach the webhook port only");
+    closed("apiserver-subnet-host", WEBHOOK, tcp(certManager.ports.webhookHealthz.port), "the API server paths open the serving port only");
+    // cainjector, startupapicheck
+    open(CAINJECTOR, API, tcp(443), "cainjector calls the API server");
+    open(prom, CAINJECTOR, tcp(metrics), "monitoring scrapes the cainjector");
+    open(STARTUPAPICHECK, API, tcp(443), "startupapicheck (post-install hook) calls the API server");
+    // nothing reaches cert-manager except the API server and monitoring (and, with the escape hatch, any source on the webhook port)
+    const serving = certManager.ports.webhookServing.port;
+    for (const [pod, ports] of [[CONTROLLER, [metrics, certManager.ports.controllerHealthz.port]], [WEBHOOK, [serving, metrics]], [CAINJECTOR, [metrics]]] as const) {
+        for (const port of ports) {
+            const hatch = pod === WEBHOOK && port === serving && config.webhookAllowAnySource;
+            checks.push({ from: "internet", to: pod, probe: tcp(port), open: hatch, why: hatch ? "webhookAllowAnySource opens the webhook port to any source" : "internet to cert-manager" });
+            checks.push({ from: METRICS_SERVER, to: pod, probe: tcp(port), open: hatch, why: hatch ? "webhookAllowAnySource opens the webhook port to any source" : "other kube-system pods to cert-manager" });
+            closed(NGINX, pod, tcp(port), "ingress controller to cert-manager (its egress is limited)");
+            for (const app of config.apps) closed(APP(app.name), pod, tcp(port), "app to cert-manager, webhook included (app egress is DNS and declared flows only)");
+        }
+    }
+    // ingress controller
+    for (const port of [nginxIngress.ports.http.port, nginxIngress.ports.https.port]) {
+        open("internet", NGINX, tcp(port), "the front door from anywhere");
+        open("lb-probe", NGINX, tcp(port), "Azure load balancer probe");
+    }
+    open(prom, NGINX, tcp(nginxIngress.ports.metrics.port), "monitoring scrapes the ingress controller");
+    open(NGINX, API, tcp(443), "ingress controller watches the API server");
+    closed("internet", NGINX, tcp(nginxIngress.ports.metrics.port), "metrics are not public");
+    closed(NGINX, "internet", tcp(443), "ingress controller has no internet egress");
+    // apps
+    for (const app of config.apps) {
+        const pod = APP(app.name);
+        open(NGINX, pod, tcp(app.port), `ingress controller to ${app.name} on its port`);
+        app.egress.forEach((e, j) => open(pod, `${app.name}-egress-${j}`, { port: e.port, protocol: e.protocol }, `${app.name}'s declared egress`));
+        app.egress.forEach((e, j) => closed(pod, `${app.name}-egress-${j}`, { port: e.port + 1, protocol: e.protocol }, `${app.name}'s declared egress is one port`));
+        closed("internet", pod, tcp(app.port), "apps are reached through the ingress controller only");
+        closed(pod, "internet", tcp(443), "apps have no internet egress");
+        closed(pod, "private-host", tcp(443), "apps have no undeclared egress");
+        closed(pod, API, tcp(443), "apps never call the API server");
+        closed(pod, WEBHOOK, tcp(certManager.ports.webhookServing.port), "webhook from an app pod");
+        closed(pod, NGINX, tcp(nginxIngress.ports.metrics.port), "app to the ingress controller's metrics");
+        closed(pod, METRICS_SERVER, tcp(4443), "nothing else in kube-system");
+        closed(pod, COREDNS, tcp(COREDNS_METRICS), "kube-dns on 53 only");
+        for (const other of config.apps) if (other.name !== app.name) closed(pod, APP(other.name), tcp(other.port), "app to app");
+    }
+    // HTTP-01
+    if (config.acme.http01Enabled) {
+        open(NGINX, SOLVER, tcp(http01Solver.port.port), "ingress controller to the HTTP-01 solver");
+        closed("internet", SOLVER, tcp(http01Solver.port.port), "solver only through the ingress controller");
+        for (const app of config.apps) closed(APP(app.name), SOLVER, tcp(http01Solver.port.port), "app to solver");
+        open(CONTROLLER, NGINX, tcp(nginxIngress.ports.http.port), "cert-manager's HTTP-01 self-check through the ingress");
+    }
+    // DNS from every managed pod
+    for (const pod of managedPods(config)) {
+        open(pod, COREDNS, udp(53), "DNS (UDP) from every managed pod");
+        open(pod, COREDNS, tcp(53), "DNS (TCP) from every managed pod");
+    }
+    // metrics from the wrong place
+    for (const [pod, port] of [[CONTROLLER, metrics], [WEBHOOK, metrics], [CAINJECTOR, metrics], [NGINX, nginxIngress.ports.metrics.port]] as const) {
+        closed(IMPOSTOR, pod, tcp(port), "metrics from a non-monitoring namespace");
+        closed(GRAFANA(config), pod, tcp(port), "metrics from a non-Prometheus pod of the monitoring namespace");
+    }
+    return checks.filter((c, i, all) => all.findIndex((d) => d.from === c.from && d.to === c.to && d.probe.port === c.probe.port && d.probe.protocol === c.probe.protocol) === i);
+}
+
+function verify(config: PlatformConfig, extraObjects: unknown[] = []): { checked: number } {
+    const analysis = analyze([...cluster(config), ...platformPolicies(config), ...extraObjects], { dataplane: "cilium", externals: externals(config) });
+    const failures: string[] = [];
+    const checks = expectations(config);
+    for (const c of checks) {
+        const verdict = analysis.canReach(c.from, c.to, c.probe);
+        if (verdict.allowed !== c.open) {
+            failures.push(`${c.from} -> ${c.to} ${c.probe.port}/${c.probe.protocol}: expected ${c.open ? "open" : "closed"} (${c.why}), got ${verdict.allowed ? "open" : "closed"}\n      ${verdict.explanation.join("\n      ")}`);
+        }
+    }
+    assert.deepStrictEqual(failures, [], `${failures.length} of ${checks.length} checks failed:\n  ${failures.join("\n  ")}`);
+    return { checked: checks.length };
+}
+
+const SECOND_APP = { name: "second", image: "registry.example.com/team/second:1.0.0", port: 9000 };
+
+/** The stack's raw apps plus one more, so app-to-app isolation is exercised in every stack. */
+function withSecondApp(stack: string): PlatformConfig {
+    const base = stackConfig(stack);
+    const declared = base.apps.filter((a) => a.name !== "demo").map((a) => ({ name: a.name, image: a.image, port: a.port, host: a.host, replicas: a.replicas, egress: a.egress }));
+    return stackConfig(stack, { apps: JSON.stringify([...declared, SECOND_APP]) });
+}
+
+describe("networking: reachability of the emitted policies (analyzer, Cilium mode)", () => {
+    for (const stack of STACKS) {
+        describe(stack, () => {
+            it("every required flow is open, DNS works from every managed pod, and everything else checked is closed", () => {
+                assert.ok(verify(stackConfig(stack)).checked > 50);
+            });
+
+            it("with a second app: apps never reach each other", () => {
+                const config = withSecondApp(stack);
+                assert.ok(config.apps.length >= 2);
+                verify(config);
+            });
+
+            it("an ipBlock naming the API server's address does not open the API server", () => {
+                const config = stackConfig(stack);
+                const app = config.apps[0];
+                const analysis = analyze([...cluster(config), ...platformPolicies(config)], { dataplane: "cilium", externals: externals(config) });
+                const apiserver = analysis.endpoints.find((e) => e.kind === "apiserver");
+                assert.ok(apiserver && apiserver.ips.length > 0, "the analyzer gives the API server an address");
+                const ipBlockPolicy = {
+                    apiVersion: "networking.k8s.io/v1",
+                    kind: "NetworkPolicy",
+                    metadata: { name: "apiserver-by-ipblock", namespace: app.name },
+                    spec: {
+                        podSelector: { matchLabels: { ...appFacts.podLabels(app.name) } },
+                        policyTypes: ["Egress"],
+                        egress: [{ to: apiserver.ips.map((ip) => ({ ipBlock: { cidr: `${ip}/32` } })), ports: [{ port: 443, protocol: "TCP" }] }],
+                    },
+                };
+                const withIpBlock = analyze([...cluster(config), ...platformPolicies(config), ipBlockPolicy], { dataplane: "cilium", externals: externals(config) });
+                const verdict = withIpBlock.canReach(APP(app.name), API, tcp(443));
+                assert.strictEqual(verdict.allowed, false, verdict.explanation.join("\n"));
+            });
+        });
+    }
+
+    it("HTTP-01 on and webhookAllowAnySource on: the solver and the open webhook port behave as configured", () => {
+        verify(stackConfig("dev", { http01Enabled: "true", webhookAllowAnySource: "true" }));
+    });
+
+    it("the matrix can fail: without the platform's policies the cluster is wide open", () => {
+        const config = stackConfig("dev");
+        const analysis = analyze(cluster(config), { dataplane: "cilium", externals: externals(config) });
+        assert.strictEqual(analysis.canReach("internet", CONTROLLER, tcp(certManager.ports.metrics.port)).allowed, true);
+        assert.strictEqual(analysis.canReach(APP(config.apps[0].name), WEBHOOK, tcp(certManager.ports.webhookServing.port)).allowed, true);
+    });
+});
