@@ -124,6 +124,7 @@ export function createPlatform(config: PlatformConfig): PlatformOutputs {
         provider,
         staticIp: pulumi.all([group.name]).apply(([resourceGroupName]) => ({ name: ingressIp.ipName, resourceGroupName })),
         issuers: issuers.ready,
+        dnsReady: [...zone.ready, ...identity.ready],
         dependsOn: [...namespaces.all, ...cluster.networkRoles, policies],
     });
 

@@ -43,6 +43,8 @@ export class DnsZone extends pulumi.ComponentResource {
     readonly zoneId: pulumi.Output<string>;
     readonly zoneName: pulumi.Output<string>;
     readonly nameServers: pulumi.Output<string[]>;
+    /** The zone and, when configured, its delegation: public resolution works once these exist. */
+    readonly ready: pulumi.Resource[];
 
     constructor(name: string, args: DnsZoneArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:azure:DnsZone", name, {}, opts);
@@ -63,8 +65,9 @@ export class DnsZone extends pulumi.ComponentResource {
         }, { parent: this });
 
         this.nameServers = zone.nameServers.apply((ns) => ns ?? []);
+        this.ready = [zone];
         if (args.parentZone) {
-            new dns.RecordSet(`${name}-delegation`, {
+            const delegation = new dns.RecordSet(`${name}-delegation`, {
                 resourceGroupName: args.parentZone.resourceGroupName,
                 zoneName: args.parentZone.name,
                 relativeRecordSetName: delegationRecordName(args.zoneName, args.parentZone.name),
@@ -72,6 +75,7 @@ export class DnsZone extends pulumi.ComponentResource {
                 ttl: args.ttl ?? 3600,
                 nsRecords: this.nameServers.apply((ns) => ns.map((nsdname) => ({ nsdname }))),
             }, { parent: this });
+            this.ready.push(delegation);
         }
 
         this.zoneId = zone.id;

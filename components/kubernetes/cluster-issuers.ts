@@ -90,13 +90,24 @@ export function internalCaResources(): { selfSigned: IClusterIssuer; caCertifica
     };
 }
 
+/** How long `pulumi up` waits for the wildcard certificate (DNS-01 through Let's Encrypt takes minutes). */
+export const WILDCARD_ISSUANCE_TIMEOUT_SECONDS = 900;
+
 /** The wildcard certificate for `*.<zone>` and the apex: the ingress controller's default TLS certificate. */
 export function wildcardCertificate(config: PlatformConfig): ICertificate {
     const zone = config.dns.zoneName;
     return {
         apiVersion: "cert-manager.io/v1",
         kind: "Certificate",
-        metadata: { name: "wildcard", namespace: nginxIngress.namespace },
+        metadata: {
+            name: "wildcard",
+            namespace: nginxIngress.namespace,
+            annotations: {
+                // Pulumi waits for issuance: the NGINX controller cannot start without this secret.
+                "pulumi.com/waitFor": "condition=Ready",
+                "pulumi.com/timeoutSeconds": String(WILDCARD_ISSUANCE_TIMEOUT_SECONDS),
+            },
+        },
         spec: {
             secretName: nginxIngress.wildcardSecretName,
             dnsNames: [`*.${zone}`, zone],

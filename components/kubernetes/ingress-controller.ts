@@ -79,6 +79,8 @@ export interface IngressControllerArgs {
     staticIp: pulumi.Input<StaticIp>;
     /** The ClusterIssuers (and so cert-manager's CRDs) the wildcard Certificate needs. Required. */
     issuers: pulumi.Resource[];
+    /** What DNS-01 needs to succeed: the zone, its delegation, cert-manager's role on it. Default: none. */
+    dnsReady?: pulumi.Resource[];
     /** Must exist first: the namespace, the IP's role assignment, the NetworkPolicies. Default: none. */
     dependsOn?: pulumi.Resource[];
 }
@@ -91,10 +93,12 @@ export class IngressController extends pulumi.ComponentResource {
     constructor(name: string, args: IngressControllerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:kubernetes:IngressController", name, {}, opts);
         const dependsOn = args.dependsOn ?? [];
-        // One certificate for every host: the controller serves it by default, so new apps never wait for issuance.
+        // One certificate for every host in the zone, served for any request that matches no Ingress's own TLS.
+        // The controller exits when its default TLS secret is missing, so the certificate waits until Ready
+        // (pulumi.com/waitFor) and the release waits for the certificate.
         this.wildcardCertificate = new k8s.apiextensions.CustomResource(`${name}-wildcard-certificate`, {
             ...wildcardCertificate(args.config),
-        }, { parent: this, provider: args.provider, dependsOn: [...dependsOn, ...args.issuers] });
+        }, { parent: this, provider: args.provider, dependsOn: [...dependsOn, ...args.issuers, ...(args.dnsReady ?? [])] });
         this.release = new k8s.helm.v3.Release(name, {
             name: nginxIngress.releaseName,
             chart: nginxIngress.chart,

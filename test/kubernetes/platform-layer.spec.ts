@@ -210,6 +210,20 @@ describe("Kubernetes platform layer", () => {
         assert.strictEqual(at(nginx, "controller.podDisruptionBudget.enabled"), true);
     });
 
+    it("waits for the wildcard certificate to be Ready before the controller (it exits without its default TLS secret)", async () => {
+        const resources = (await stackRun("dev")).resources;
+        const cert = ofType(resources, CERTIFICATE).find((r) => ((at(r.props, "spec.dnsNames") as string[] | undefined) ?? []).some((n) => n.startsWith("*.")));
+        assert.ok(cert);
+        const annotations = at(cert.props, "metadata.annotations") as Record<string, string>;
+        assert.strictEqual(annotations["pulumi.com/waitFor"], "condition=Ready");
+        assert.ok(Number(annotations["pulumi.com/timeoutSeconds"]) >= 600);
+        // DNS-01 can only succeed once the zone is delegated and cert-manager may write to it.
+        const delegation = ofType(resources, "azure-native:dns:RecordSet").find((r) => r.props.recordType === "NS");
+        const role = ofType(resources, "azure-native:authorization:RoleAssignment").find((r) => String(r.props.roleDefinitionId).endsWith("befefa01-2a29-4197-83a8-272ff33ce314"));
+        assert.ok(delegation && role);
+        assert.ok(cert.dependencies.includes(delegation.urn) && cert.dependencies.includes(role.urn));
+    });
+
     it("keeps single replicas without a PDB in dev (a PDB on one replica blocks node drains)", async () => {
         const cm = release((await stackRun("dev")).resources, "cert-manager").props.values;
         assert.strictEqual(at(cm, "replicaCount"), 1);
