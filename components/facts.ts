@@ -2,9 +2,10 @@
  * The platform's facts: names, labels, ports, chart versions, well-known Azure ids and endpoints.
  * This is the only place they are written; everything else imports them.
  *
- * Chart facts were read from the templates of the exact chart versions pinned below
- * (see the README's "Facts and sources" section). When a chart is bumped, re-check every
- * label and port here against the new templates.
+ * Chart facts were read from the templates and values of the exact chart versions pinned below
+ * (cert-manager v1.21.1: deploy/charts/cert-manager; nginx-ingress 2.6.4: charts/nginx-ingress at
+ * tag v5.5.4), and our Helm values were validated against each chart's values.schema.json merged
+ * with its defaults. When a chart is bumped, re-check every label, port and value key.
  */
 
 /** Label every namespace carries; the API server sets it to the namespace's name. */
@@ -43,7 +44,7 @@ export const kubeSystem = {
 export const certManager = {
     chart: "cert-manager",
     repository: "https://charts.jetstack.io",
-    version: "v1.19.1",
+    version: "v1.21.1",
     releaseName: "cert-manager",
     namespace: "cert-manager",
     /** The controller's service account: the chart names it after the release. */
@@ -71,7 +72,7 @@ export const certManager = {
 /** NGINX Ingress Controller by F5 (nginx/kubernetes-ingress), chart `nginx-ingress`. */
 export const nginxIngress = {
     chart: "oci://ghcr.io/nginx/charts/nginx-ingress",
-    version: "2.3.1",
+    version: "2.6.4", // controller 5.5.4: the newest tagged release (July 2026) we could read the templates of
     releaseName: "nginx-ingress",
     namespace: "nginx-ingress",
     ingressClassName: "nginx",

@@ -66,7 +66,14 @@ export function ingressControllerValues(config: PlatformConfig, ip: StaticIp): H
                 },
             },
         },
-        prometheus: { create: true, port: nginxIngress.ports.metrics.port, scheme: "http" },
+        prometheus: {
+            create: true,
+            port: nginxIngress.ports.metrics.port,
+            scheme: "http",
+            // The ServiceMonitor selects the metrics Service, so both come with monitoring.
+            service: { create: config.monitoring.enabled },
+            serviceMonitor: { create: config.monitoring.enabled },
+        },
     };
 }
 

@@ -66,5 +66,9 @@ describe("certificate monitoring", () => {
         assert.strictEqual(at(release.props.values, "prometheus.servicemonitor.enabled"), true);
         const devRelease = ofType(dev, "kubernetes:helm.sh/v3:Release").find((r) => String(r.props.chart) === "cert-manager");
         assert.strictEqual(at(devRelease?.props.values, "prometheus.servicemonitor.enabled"), false);
+        const nginx = (rs: typeof dev) => ofType(rs, "kubernetes:helm.sh/v3:Release").find((r) => String(r.props.chart).endsWith("nginx-ingress"));
+        assert.strictEqual(at(nginx(staging)?.props.values, "prometheus.serviceMonitor.create"), true);
+        assert.strictEqual(at(nginx(staging)?.props.values, "prometheus.service.create"), true);
+        assert.strictEqual(at(nginx(dev)?.props.values, "prometheus.serviceMonitor.create"), false);
     });
 });
