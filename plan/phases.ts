@@ -10,6 +10,9 @@ import { countByType, renderTree } from "./tree";
 import { applyOrder, HELM_RELEASE, isManifest, manifestOf } from "./manifests";
 import { mandatoryViolations, runPolicies } from "../policy-pack/engine";
 import { policies } from "../policy-pack/rules";
+import { renderFlowsMarkdown, renderFlowsMermaid } from "../components/networking/docs";
+import { reachability, renderReachabilityMermaid, renderReachabilityTable } from "./reachability";
+import { stackPlatformConfig } from "./stack-config";
 
 export interface PlanContext {
     stack: string;
@@ -130,4 +133,41 @@ const policyPhase: PlanPhase = {
     },
 };
 
-export const PHASES: PlanPhase[] = [resourcesPhase, manifestsPhase, helmPhase, policyPhase];
+const networkPhase: PlanPhase = {
+    name: "network",
+    run(ctx) {
+        const config = stackPlatformConfig(ctx.stack);
+        writeFile(ctx, "flows.md", [
+            `# Network flows: ${ctx.stack}`,
+            "",
+            "The flows the platform declares (components/networking/flows.ts); each is one NetworkPolicy or CiliumNetworkPolicy per managed side.",
+            "",
+            renderFlowsMarkdown(config),
+            "```mermaid",
+            renderFlowsMermaid(config).trimEnd(),
+            "```",
+            "",
+        ].join("\n"));
+        const r = reachability(config, ctx.run.resources);
+        writeFile(ctx, "reachability.json", JSON.stringify({ stack: ctx.stack, dataplane: "cilium", probes: r.probes, endpoints: r.endpoints, matrix: r.matrix }, null, 2) + "\n");
+        writeFile(ctx, "reachability.md", [
+            `# Reachability: ${ctx.stack}`,
+            "",
+            "What the stack's NetworkPolicies and CiliumNetworkPolicies allow, evaluated by the policy pack's analyzer in Cilium mode",
+            "(it reads the policies, not the flow list), over the platform's pods, the stack's workloads and outside endpoints.",
+            "",
+            renderReachabilityTable(r),
+            "```mermaid",
+            renderReachabilityMermaid(r).trimEnd(),
+            "```",
+            "",
+        ].join("\n"));
+        ctx.summary.reachability = { endpoints: r.endpoints.length, probes: r.probes.length, allowedPairs: r.allowed.length };
+    },
+    describe: (ctx) => {
+        const r = ctx.summary.reachability as { endpoints: number; allowedPairs: number };
+        return `${r.endpoints} endpoints, ${r.allowedPairs} allowed pairs -> flows.md, reachability.md/.json`;
+    },
+};
+
+export const PHASES: PlanPhase[] = [resourcesPhase, manifestsPhase, helmPhase, networkPhase, policyPhase];

@@ -1,0 +1,94 @@
+/**
+ * The reachability matrix of the platform's workloads: the stack's NetworkPolicies and
+ * CiliumNetworkPolicies (as captured from the program) evaluated by the policy pack's analyzer
+ * in Cilium mode, over the platform's pods, the stack's own workloads and a few outside endpoints.
+ */
+import { analyze, Matrix, Probe } from "../policy-pack/analysis";
+import type { PlanResource } from "../policy-pack/plan-resource";
+import { PlatformConfig } from "../components/config";
+import { parseIpv4Cidr } from "../components/net";
+import { isManifest, manifestOf } from "./manifests";
+import { platformPods, podObjects } from "./workloads";
+
+export interface Reachability {
+    probes: Probe[];
+    endpoints: string[];
+    matrix: Matrix;
+    /** Allowed connections between distinct endpoints: from, to, and the probes that pass. */
+    allowed: { from: string; to: string; probes: string[] }[];
+}
+
+const probeKey = (p: Probe): string => `${p.port}/${p.protocol}`;
+
+function ipv4(n: number): string {
+    return [24, 16, 8, 0].map((s) => (n >>> s) & 255).join(".");
+}
+
+/** Outside endpoints by name: a public client, the load balancer probe, the API server subnet, the resolvers. */
+export function externalEndpoints(config: PlatformConfig): Record<string, string> {
+    const out: Record<string, string> = { internet: "203.0.113.10", "azure-lb-probe": "168.63.129.16" };
+    const subnet = parseIpv4Cidr(config.network.apiServerSubnetCidr);
+    if (subnet) out["apiserver-subnet"] = ipv4(subnet.base + 4);
+    for (const ns of config.acme.recursiveNameservers) out[`resolver ${ns.split(":")[0]}`] = ns.split(":")[0];
+    config.apps.forEach((a) => a.egress.forEach((e, j) => {
+        const c = parseIpv4Cidr(e.cidr);
+        if (c) out[`${a.name} egress ${j + 1}`] = ipv4(c.base + 1);
+    }));
+    return out;
+}
+
+/** The ports worth probing: every port a platform flow could use, plus each app's. */
+export function probesFor(config: PlatformConfig): Probe[] {
+    const probes: Probe[] = [
+        { port: 53, protocol: "UDP" }, { port: 53, protocol: "TCP" }, { port: 80, protocol: "TCP" }, { port: 443, protocol: "TCP" },
+        { port: 9402, protocol: "TCP" }, { port: 9113, protocol: "TCP" }, { port: 10250, protocol: "TCP" },
+    ];
+    for (const a of config.apps) {
+        probes.push({ port: a.port, protocol: "TCP" });
+        for (const e of a.egress) probes.push({ port: e.port, protocol: e.protocol });
+    }
+    const seen = new Set<string>();
+    return probes.filter((p) => !seen.has(probeKey(p)) && seen.add(probeKey(p)) !== undefined);
+}
+
+export function reachability(config: PlatformConfig, resources: readonly PlanResource[]): Reachability {
+    const stackObjects = resources.filter(isManifest).map(manifestOf);
+    const analysis = analyze([...podObjects(platformPods(config)), ...stackObjects], { dataplane: "cilium", externals: externalEndpoints(config) });
+    const endpoints = analysis.endpoints.map((e) => e.id);
+    const probes = probesFor(config);
+    const matrix = analysis.matrix(probes);
+    const allowed: Reachability["allowed"] = [];
+    for (const from of endpoints) {
+        for (const to of endpoints) {
+            if (from === to) continue;
+            const open = probes.filter((p) => matrix[probeKey(p)]?.[from]?.[to] === true).map(probeKey);
+            if (open.length > 0) allowed.push({ from, to, probes: open });
+        }
+    }
+    return { probes, endpoints, matrix, allowed };
+}
+
+/** Markdown: the allowed connections as a table (everything not listed is denied). */
+export function renderReachabilityTable(r: Reachability): string {
+    const pairs = r.endpoints.length * (r.endpoints.length - 1);
+    return [
+        `Probes: ${r.probes.map(probeKey).join(", ")}. Endpoints: ${r.endpoints.length}. ${r.allowed.length} of ${pairs} ordered pairs have at least one open probe; every other pair is closed on every probe.`,
+        "",
+        "| from | to | open |",
+        "| --- | --- | --- |",
+        ...r.allowed.map((a) => `| ${a.from} | ${a.to} | ${a.probes.join(", ")} |`),
+        "",
+    ].join("\n");
+}
+
+/** Mermaid: one edge per allowed connection, labelled with its open probes. */
+export function renderReachabilityMermaid(r: Reachability): string {
+    const used = new Set(r.allowed.flatMap((a) => [a.from, a.to]));
+    const id = new Map([...used].map((e, i) => [e, `e${i}`]));
+    return [
+        "flowchart LR",
+        ...[...used].map((e) => `    ${id.get(e)}["${e}"]`),
+        ...r.allowed.map((a) => `    ${id.get(a.from)} -->|"${a.probes.join(", ")}"| ${id.get(a.to)}`),
+        "",
+    ].join("\n");
+}
