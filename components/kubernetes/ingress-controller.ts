@@ -17,12 +17,12 @@ export interface StaticIp {
 export function nginxConfigEntries(): Record<string, string> {
     return {
         "ssl-protocols": "TLSv1.2 TLSv1.3",
-        "ssl-redirect": "True", // TLS hosts answer plain HTTP with a redirect
-        hsts: "True",
+        "ssl-redirect": "true", // TLS hosts answer plain HTTP with a redirect
+        hsts: "true",
         "hsts-max-age": "31536000",
-        "hsts-include-subdomains": "True",
-        "hsts-behind-proxy": "False",
-        "server-tokens": "False",
+        "hsts-include-subdomains": "true",
+        "hsts-behind-proxy": "false",
+        "server-tokens": "false",
     };
 }
 

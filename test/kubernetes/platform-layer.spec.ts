@@ -175,9 +175,9 @@ describe("Kubernetes platform layer", () => {
                 const values = release(resources, "nginx-ingress").props.values;
                 const entries = at(values, "controller.config.entries") as Record<string, string>;
                 assert.strictEqual(entries["ssl-protocols"], "TLSv1.2 TLSv1.3");
-                assert.strictEqual(entries.hsts, "True");
-                assert.strictEqual(entries["ssl-redirect"], "True");
-                assert.strictEqual(entries["server-tokens"], "False");
+                assert.strictEqual(entries.hsts, "true");
+                assert.strictEqual(entries["ssl-redirect"], "true");
+                assert.strictEqual(entries["server-tokens"], "false");
                 assert.strictEqual(at(values, "controller.enableSnippets"), false);
                 assert.strictEqual(at(values, "prometheus.create"), true);
             });

@@ -1,0 +1,88 @@
+/** Unit tests of the two analyzer-backed rules (dns-egress-allowed, required-flows) on hand-built stacks. */
+import * as assert from "node:assert/strict";
+import type { PackConfig } from "../../policy-pack/config";
+import { DEFAULTS } from "../../policy-pack/config";
+import type { PlanResource } from "../../policy-pack/plan-resource";
+import { expectClean, expectUndecided, expectViolations, k, runRule, simpleIngress, UNKNOWN, violations } from "./helpers";
+
+const IC_LABELS = DEFAULTS.endpoints["nginx-ingress-controller"].labels;
+const WEBHOOK_LABELS = DEFAULTS.endpoints["cert-manager-webhook"].labels;
+const nsSel = (ns: string) => ({ matchLabels: { "kubernetes.io/metadata.name": ns } });
+
+/** Only kube-dns, the ingress controller and a webhook; no default flows (each test names its own). */
+const CFG: Partial<PackConfig> = {
+    endpoints: { "kube-dns": DEFAULTS.endpoints["kube-dns"], "nginx-ingress-controller": DEFAULTS.endpoints["nginx-ingress-controller"], "cert-manager-webhook": DEFAULTS.endpoints["cert-manager-webhook"] },
+    requiredFlows: [],
+};
+
+function app(ns: string, opts: { dns?: boolean; fromIngress?: boolean } = {}): PlanResource[] {
+    const labels = { "app.kubernetes.io/name": ns };
+    return [
+        k.namespace(ns, { "aks-platform/role": "app" }),
+        k.defaultDeny(ns),
+        ...(opts.dns === false ? [] : [k.allowDns(ns)]),
+        k.deployment(ns, ns, labels, [{ name: "http", containerPort: 8080 }]),
+        k.service(ns, ns, { type: "ClusterIP", selector: labels, ports: [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }] }),
+        simpleIngress(ns, ns, `${ns}.example.com`),
+        ...(opts.fromIngress === false ? [] : [k.networkPolicy(ns, "from-ingress", { podSelector: { matchLabels: labels }, policyTypes: ["Ingress"],
+            ingress: [{ from: [{ namespaceSelector: nsSel("nginx-ingress"), podSelector: { matchLabels: IC_LABELS } }], ports: [{ port: 8080, protocol: "TCP" }] }] })]),
+    ];
+}
+
+function ingressController(apps: string[]): PlanResource[] {
+    return [
+        k.namespace("nginx-ingress"), k.defaultDeny("nginx-ingress"), k.allowDns("nginx-ingress"),
+        k.release("ingress", { name: "nginx-ingress", namespace: "nginx-ingress", chart: "oci://ghcr.io/nginx/charts/nginx-ingress", version: "2.3.1" }),
+        k.networkPolicy("nginx-ingress", "to-apps", { podSelector: { matchLabels: IC_LABELS }, policyTypes: ["Egress"],
+            egress: apps.map((a) => ({ to: [{ namespaceSelector: nsSel(a), podSelector: { matchLabels: { "app.kubernetes.io/name": a } } }], ports: [{ port: 8080, protocol: "TCP" }] })) }),
+    ];
+}
+
+describe("rule dns-egress-allowed (analyzer)", () => {
+    it("passes isolated namespaces that allow DNS", async () => expectClean(await runRule("dns-egress-allowed", [...app("a"), ...ingressController(["a"])], CFG)));
+    it("flags a namespace whose isolated pods cannot reach kube-dns, naming it and the fix", async () => {
+        const [v] = expectViolations(await runRule("dns-egress-allowed", [...app("a", { dns: false })], CFG), 1, "Namespace a", "a/a on 53/UDP", "a/any-pod", "Fix: add NetworkPolicy \"allow-dns\"");
+        assert.equal(v.enforcementLevel, "mandatory");
+    });
+    it("flags DNS on UDP only", async () => {
+        const udpOnly = k.networkPolicy("a", "allow-dns", { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ namespaceSelector: nsSel("kube-system"), podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }], ports: [{ port: 53, protocol: "UDP" }] }] });
+        const rs = app("a", { dns: false });
+        const [v] = expectViolations(await runRule("dns-egress-allowed", [...rs, udpOnly], CFG), 1, "53/TCP");
+        assert.ok(!v.message.includes("on 53/UDP ("), v.message);
+    });
+    it("ignores namespaces that are not egress-isolated", async () => expectClean(await runRule("dns-egress-allowed", [k.namespace("open"), k.deployment("open", "x", { a: "b" })], CFG)));
+    it("is undecided, not violated, when a policy of the stack is unknown at preview", async () => {
+        const rs = [...app("a", { dns: false }), k.networkPolicy("a", "maybe-dns", { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: UNKNOWN } }] }] })];
+        const r = await runRule("dns-egress-allowed", rs, CFG);
+        assert.equal(violations(r).length, 0);
+        expectUndecided(r, "NetworkPolicy a/maybe-dns");
+    });
+});
+
+describe("rule required-flows (analyzer)", () => {
+    const stack = () => [...app("a"), ...app("b"), ...ingressController(["a", "b"])];
+    it("passes when the ingress controller reaches every backend and app namespaces are closed", async () => expectClean(await runRule("required-flows", stack(), CFG)));
+    it("flags a closed backend: Ingress → Service → pods → named target port", async () => {
+        const rs = [...app("a", { fromIngress: false }), ...ingressController(["a"])];
+        expectViolations(await runRule("required-flows", rs, CFG), 1, "Namespace a", "nginx-ingress/nginx-ingress-controller → a/a on 8080/TCP", "at the destination", "Fix:");
+    });
+    it("flags an app namespace open to another", async () => {
+        const open = k.networkPolicy("b", "from-a", { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: [{ namespaceSelector: nsSel("a") }] }] });
+        // Ingress alone is not enough: a's pods are egress-isolated, so a → b stays closed.
+        expectClean(await runRule("required-flows", [...stack(), open], CFG));
+        const out = k.networkPolicy("a", "to-b", { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ namespaceSelector: nsSel("b") }], ports: [{ port: 8080, protocol: "TCP" }] }] });
+        expectViolations(await runRule("required-flows", [...stack(), open, out], CFG), 1, "app namespace b is open to app namespace a", "Namespace b", "a/a → b/b on 8080/TCP");
+    });
+    it("checks configured flows, including from the API server entity (Cilium) and not by ipBlock", async () => {
+        const flows = { ...CFG, requiredFlows: [{ name: "apiserver-to-webhook", from: "kube-apiserver", to: "cert-manager-webhook", ports: ["10250/TCP"] }] };
+        const base = [k.namespace("cert-manager"), k.defaultDeny("cert-manager"), k.allowDns("cert-manager")];
+        const byEntity = k.cnp("cert-manager", "webhook", { endpointSelector: { matchLabels: WEBHOOK_LABELS }, ingress: [{ fromEntities: ["kube-apiserver"], toPorts: [{ ports: [{ port: "10250", protocol: "TCP" }] }] }] });
+        const byIpBlock = k.networkPolicy("cert-manager", "webhook", { podSelector: { matchLabels: WEBHOOK_LABELS }, policyTypes: ["Ingress"], ingress: [{ from: [{ ipBlock: { cidr: "10.10.4.0/28" } }], ports: [{ port: 10250 }] }] });
+        expectClean(await runRule("required-flows", [...base, byEntity], flows));
+        expectViolations(await runRule("required-flows", [...base, byIpBlock], flows), 1, "apiserver-to-webhook", "Namespace cert-manager");
+    });
+    it("skips flows whose endpoints the stack does not have", async () => {
+        const flows = { ...CFG, requiredFlows: [{ name: "x", from: "cert-manager-webhook", to: "kube-apiserver", ports: ["443/TCP"] }] };
+        expectClean(await runRule("required-flows", app("a"), flows));
+    });
+});
