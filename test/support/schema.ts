@@ -3,9 +3,12 @@
  * @kubernetes-models CRD packages). An object of a kind with no known schema is an error.
  */
 import * as fs from "fs";
+import { createRequire } from "module";
 import * as path from "path";
 
 interface Model { validate(): void }
+
+const loadFile = createRequire(__filename);
 type ModelClass = new (data: unknown) => Model;
 
 const PACKAGES: Record<string, string> = {
@@ -22,7 +25,7 @@ function modelFor(apiVersion: string, kind: string): ModelClass {
     // These packages are ESM-only with import-only exports: load the file itself (Node 20.19+ requires ESM).
     const file = path.join(__dirname, "..", "..", "node_modules", pkg, dir, `${kind}.js`);
     if (!fs.existsSync(file)) throw new Error(`no schema for ${apiVersion} ${kind} (looked in ${pkg}/${dir}/${kind})`);
-    const mod = require(file) as Record<string, unknown>;
+    const mod = loadFile(file) as Record<string, unknown>;
     const cls = mod[kind];
     if (typeof cls !== "function") throw new Error(`${pkg}/${dir}/${kind} exports no ${kind} class`);
     return cls as ModelClass;
