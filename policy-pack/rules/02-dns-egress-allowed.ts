@@ -1,0 +1,53 @@
+/**
+ * Rule 2: DNS stays reachable. Every pod that is egress-isolated can reach the cluster DNS pods
+ * (config endpoint `kube-dns`) on 53/UDP and 53/TCP, proven by the NetworkPolicy analyzer on the
+ * stack's policies (Cilium semantics by default). A label-less probe pod per namespace stands for
+ * "every pod", including pods added later.
+ */
+import { parsePortProto } from "./lib/k8s";
+import { buildModel, closedChecks, Model, namespaceSubject, reportInvalid, reportUnsupported, why } from "./lib/reach";
+import { stackRule } from "./lib/rule";
+
+export const DNS_PROBES = ["53/UDP", "53/TCP"];
+
+export const dnsEgressAllowed = stackRule({
+    name: "dns-egress-allowed",
+    displayName: "DNS stays reachable",
+    description: "In every namespace whose pods are egress-isolated, all pods can reach kube-dns on 53/UDP and 53/TCP (proven with the NetworkPolicy analyzer).",
+    enforcementLevel: "mandatory",
+    severity: "critical",
+    remediationSteps: "Add an allow-dns NetworkPolicy in the namespace: podSelector: {}, policyTypes: [Egress], egress to namespaceSelector kubernetes.io/metadata.name: kube-system AND podSelector k8s-app: kube-dns on 53/UDP and 53/TCP.",
+}, ["dataplane", "endpoints", "externals", "dnsEndpoint"], async (resources, cfg, rep) => {
+    let model: Model;
+    try {
+        model = await buildModel(resources, cfg, rep, { anyPodProbes: true });
+    } catch (e) {
+        if (reportInvalid(e, rep)) return;
+        throw e;
+    }
+    const dns = model.endpointIds.get(cfg.dnsEndpoint);
+    if (!dns) {
+        rep.undecided({ label: "the stack" }, `no endpoint "${cfg.dnsEndpoint}" in the config, so DNS cannot be probed`);
+        return;
+    }
+    reportUnsupported(model, rep);
+    const failing = new Map<string, string[]>();
+    const checks = model.pods.filter((p) => p.id !== dns).flatMap((pod) => DNS_PROBES.map((text) => ({
+        pod, text, from: pod.id, to: dns, probe: parsePortProto(text), subject: namespaceSubject(model, pod.namespace, pod.resource),
+    })));
+    for (const [i, v] of closedChecks(model, rep, checks)) {
+        const c = checks[i];
+        const list = failing.get(c.pod.namespace) ?? [];
+        list.push(`${c.pod.id} on ${c.text} (${why(v)})`);
+        failing.set(c.pod.namespace, list);
+    }
+    for (const [ns, list] of failing) {
+        const subject = namespaceSubject(model, ns, model.pods.find((p) => p.namespace === ns)?.resource);
+        if (model.partial.length > 0) {
+            rep.undecided(subject, `DNS looks closed (${list.length} probes) but ${model.partial.length} policies are unknown until the update`);
+            continue;
+        }
+        rep.violation(subject, `pods in namespace ${ns} cannot reach kube-dns: ${list.join("; ")}`,
+            `add NetworkPolicy "allow-dns" in namespace ${ns}: podSelector: {}, policyTypes: [Egress], egress to namespaceSelector ${"kubernetes.io/metadata.name"}: ${cfg.endpoints[cfg.dnsEndpoint]?.namespace ?? "kube-system"} with podSelector ${JSON.stringify(cfg.endpoints[cfg.dnsEndpoint]?.labels ?? {})} on 53/UDP and 53/TCP`);
+    }
+});

@@ -1,0 +1,213 @@
+/**
+ * Reading resources: type tokens, safe accessors over the runtime's props (plain data or the
+ * unknown-checking proxy), label selectors, and how a resource is named in messages.
+ */
+import type { Subject } from "./rule";
+
+export const T = {
+    namespace: "kubernetes:core/v1:Namespace",
+    service: "kubernetes:core/v1:Service",
+    pod: "kubernetes:core/v1:Pod",
+    networkPolicy: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+    ciliumNetworkPolicy: "kubernetes:cilium.io/v2:CiliumNetworkPolicy",
+    ingress: "kubernetes:networking.k8s.io/v1:Ingress",
+    clusterIssuer: "kubernetes:cert-manager.io/v1:ClusterIssuer",
+    issuer: "kubernetes:cert-manager.io/v1:Issuer",
+    certificate: "kubernetes:cert-manager.io/v1:Certificate",
+    helmRelease: "kubernetes:helm.sh/v3:Release",
+    helmChartV4: "kubernetes:helm.sh/v4:Chart",
+    dnsZone: "azure-native:dns:Zone",
+} as const;
+
+/** Workload types whose pod template stands for their pods. */
+export const WORKLOAD_TYPES: Readonly<Record<string, string>> = {
+    "kubernetes:apps/v1:Deployment": "Deployment",
+    "kubernetes:apps/v1:StatefulSet": "StatefulSet",
+    "kubernetes:apps/v1:DaemonSet": "DaemonSet",
+    "kubernetes:apps/v1:ReplicaSet": "ReplicaSet",
+    "kubernetes:batch/v1:Job": "Job",
+    "kubernetes:batch/v1:CronJob": "CronJob",
+    "kubernetes:core/v1:Pod": "Pod",
+};
+
+/** `azure-native:<module>[/<version>]:<Type>`, any API version. */
+export function isAzureType(type: string, module: string, name: string): boolean {
+    const m = /^azure-native:([^:/]+)(\/[^:]+)?:([^:]+)$/.exec(type);
+    return m !== null && m[1] === module && m[3] === name;
+}
+
+/** The minimal resource shape rules read (PolicyResource and ResourceValidationArgs both have it). */
+export interface ResourceLike {
+    type: string;
+    name: string;
+    urn: string;
+    props: Record<string, unknown>;
+}
+
+export type Obj = Record<string, unknown>;
+
+export function isObj(v: unknown): v is Obj {
+    return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** Reads a path; undefined when any step is missing. Unknown values throw (through the proxy). */
+export function get(v: unknown, ...path: (string | number)[]): unknown {
+    let cur: unknown = v;
+    for (const key of path) {
+        if (cur === null || cur === undefined || typeof cur !== "object") return undefined;
+        cur = (cur as Record<string | number, unknown>)[key];
+    }
+    return cur;
+}
+
+export function str(v: unknown): string | undefined {
+    return typeof v === "string" ? v : undefined;
+}
+
+export function arr(v: unknown): unknown[] {
+    return Array.isArray(v) ? [...v] : [];
+}
+
+export function obj(v: unknown): Obj {
+    return isObj(v) ? v : {};
+}
+
+export function strMap(v: unknown): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [k, x] of Object.entries(obj(v))) if (typeof x === "string") out[k] = x;
+    return out;
+}
+
+/** A deep plain copy; reading through the runtime's proxy, so an unknown anywhere throws. */
+export function toPlain(v: unknown): unknown {
+    if (Array.isArray(v)) return v.map(toPlain);
+    if (isObj(v)) {
+        const out: Obj = {};
+        for (const k of Object.keys(v)) out[k] = toPlain(v[k]);
+        return out;
+    }
+    return v;
+}
+
+/** Namespace of a namespaced Kubernetes object (the provider's default namespace is `default`). */
+export function namespaceOf(r: ResourceLike): string {
+    return str(get(r.props, "metadata", "namespace")) || "default";
+}
+
+export function metaName(r: ResourceLike): string | undefined {
+    return str(get(r.props, "metadata", "name"));
+}
+
+export function labelsOf(r: ResourceLike): Record<string, string> {
+    return strMap(get(r.props, "metadata", "labels"));
+}
+
+export function annotationsOf(r: ResourceLike): Record<string, string> {
+    return strMap(get(r.props, "metadata", "annotations"));
+}
+
+const CLUSTER_SCOPED = new Set([T.namespace, T.clusterIssuer]);
+
+/** `Kind ns/name (resource "pulumi-name")`; never throws, even on unknown names. */
+export function subjectOf(r: ResourceLike): Subject {
+    const safe = (f: () => string | undefined): string | undefined => {
+        try {
+            return f();
+        } catch {
+            return undefined;
+        }
+    };
+    const kind = safe(() => str(get(r.props, "kind"))) ?? (WORKLOAD_TYPES[r.type] || r.type.split(":").pop() || r.type);
+    const name = safe(() => metaName(r));
+    const ns = safe(() => str(get(r.props, "metadata", "namespace")));
+    const k8s = r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:helm.sh");
+    let label: string;
+    const helm = r.type === T.helmRelease || r.type === T.helmChartV4;
+    const release = helm ? safe(() => str(get(r.props, "name"))) : undefined;
+    const releaseNs = helm ? safe(() => str(get(r.props, "namespace"))) : undefined;
+    if (helm) label = `Helm ${r.type === T.helmRelease ? "release" : "chart"} ${releaseNs ?? "default"}/${release ?? r.name} (resource "${r.name}")`;
+    else if (k8s && name) label = `${kind} ${CLUSTER_SCOPED.has(r.type as typeof T.namespace) || !ns ? "" : `${ns}/`}${name} (resource "${r.name}")`;
+    else label = `${kind} "${r.name}"`;
+    return { urn: r.urn, label };
+}
+
+export interface LabelSelector {
+    matchLabels?: Record<string, string>;
+    matchExpressions?: { key: string; operator: string; values?: string[] }[];
+}
+
+/** True when the selector selects everything (`{}`, or no constraints at all). */
+export function selectsAll(sel: unknown): boolean {
+    if (!isObj(sel)) return false;
+    return Object.keys(obj(sel.matchLabels)).length === 0 && arr(sel.matchExpressions).length === 0;
+}
+
+/** Kubernetes label-selector semantics (matchLabels AND every matchExpression). */
+export function selectorMatches(sel: unknown, labels: Record<string, string>): boolean {
+    if (!isObj(sel)) return false;
+    for (const [k, v] of Object.entries(obj(sel.matchLabels))) if (labels[k] !== v) return false;
+    for (const e of arr(sel.matchExpressions)) {
+        const key = str(get(e, "key")) ?? "";
+        const values = arr(get(e, "values")).map(String);
+        const has = Object.prototype.hasOwnProperty.call(labels, key);
+        switch (str(get(e, "operator"))) {
+            case "In": if (!has || !values.includes(labels[key])) return false; break;
+            case "NotIn": if (has && values.includes(labels[key])) return false; break;
+            case "Exists": if (!has) return false; break;
+            case "DoesNotExist": if (has) return false; break;
+            default: return false;
+        }
+    }
+    return true;
+}
+
+/** `*` wildcard match of `namespace/name` patterns. */
+export function matchesPattern(value: string, patterns: readonly string[]): boolean {
+    return patterns.some((p) => patternRegex(p).test(value));
+}
+
+const patternCache = new Map<string, RegExp>();
+function patternRegex(p: string): RegExp {
+    let re = patternCache.get(p);
+    if (!re) {
+        re = new RegExp(`^${p.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+        patternCache.set(p, re);
+    }
+    return re;
+}
+
+/** The pod template of a workload: labels and containers (a CronJob's lives under jobTemplate). */
+export function podTemplateOf(r: ResourceLike): { labels: Record<string, string>; spec: Obj } | undefined {
+    const kind = WORKLOAD_TYPES[r.type];
+    if (!kind) return undefined;
+    if (kind === "Pod") return { labels: labelsOf(r), spec: obj(get(r.props, "spec")) };
+    const tpl = kind === "CronJob" ? get(r.props, "spec", "jobTemplate", "spec", "template") : get(r.props, "spec", "template");
+    return { labels: strMap(get(tpl, "metadata", "labels")), spec: obj(get(tpl, "spec")) };
+}
+
+export interface Probe {
+    port: number;
+    protocol: string;
+}
+
+export function parsePortProto(p: string): Probe {
+    const m = /^(\d{1,5})\/(TCP|UDP|SCTP)$/i.exec(p.trim());
+    if (!m) throw new Error(`bad probe "${p}": expected PORT/PROTOCOL, e.g. 443/TCP`);
+    return { port: Number(m[1]), protocol: m[2].toUpperCase() };
+}
+
+/** Helm release or v4 chart helpers. */
+export function isHelm(type: string): boolean {
+    return type === T.helmRelease || type === T.helmChartV4;
+}
+
+/** Namespace a Helm release installs into. */
+export function helmNamespace(r: ResourceLike): string {
+    return str(get(r.props, "namespace")) || "default";
+}
+
+/** The chart's bare name (`oci://ghcr.io/nginx/charts/nginx-ingress` → `nginx-ingress`, `jetstack/cert-manager` → `cert-manager`). */
+export function chartName(r: ResourceLike): string {
+    const chart = str(get(r.props, "chart")) ?? "";
+    return chart.split("/").pop() ?? chart;
+}

@@ -1,0 +1,183 @@
+/**
+ * What every rule is made of: its metadata, a reporter that writes "problem on <resource>. Fix: ..."
+ * messages, and the handling of preview-time unknowns.
+ *
+ * Unknowns: the runtime wraps props in `unknownCheckingProxy`, which throws `UnknownValueError` when a
+ * rule reads a value that is not known yet (an output of a resource not created yet), and turns that
+ * error into an advisory "can't run policy during preview" diagnostic. Rules here catch it per
+ * resource (`Reporter.guard`), so one unknown never hides the verdict on the other resources, and
+ * when something could not be decided they throw one `Undecided` (a subclass of `UnknownValueError`,
+ * so the runtime and `engine.ts` report it the same way: advisory, naming what was unknown).
+ */
+import {
+    EnforcementLevel,
+    ReportViolation,
+    ResourceValidationPolicy,
+    Severity,
+    StackValidationPolicy,
+    UnknownValueError,
+} from "@pulumi/policy";
+import { README_URL } from "../../config";
+
+/** The runtime's sentinel for an unknown string (`@pulumi/policy`'s proxy checks against it). */
+export const UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** Metadata every rule carries. */
+export interface RuleMeta {
+    name: string;
+    displayName: string;
+    description: string;
+    enforcementLevel: EnforcementLevel;
+    severity: Severity;
+    remediationSteps: string;
+    url: string;
+}
+
+export type PackPolicy = (ResourceValidationPolicy | StackValidationPolicy) & RuleMeta;
+
+export function isStackPolicy(p: PackPolicy): p is StackValidationPolicy & RuleMeta {
+    return typeof (p as StackValidationPolicy).validateStack === "function";
+}
+
+/** The README anchor of a rule (its section title is the rule's name). */
+export function readmeUrl(name: string): string {
+    return `${README_URL}#${name}`;
+}
+
+/** Thrown at the end of a rule that could not decide something; the runtime reports it as advisory. */
+export class Undecided extends UnknownValueError {
+    readonly reasons: string[];
+    constructor(rule: string, reasons: string[]) {
+        super(UNKNOWN_STRING, []);
+        this.reasons = reasons;
+        // UnknownValueError's published typings omit Error's members; it is an Error at run time.
+        Object.assign(this, {
+            message: `${rule} could not decide ${reasons.length === 1 ? "one case" : `${reasons.length} cases`} (values unknown until the update): ${reasons.join("; ")}`,
+            name: "Undecided",
+        });
+    }
+}
+
+export function isUnknownError(e: unknown): e is Error {
+    return e instanceof UnknownValueError;
+}
+
+/** A resource as rules name it in messages. */
+export interface Subject {
+    urn?: string;
+    /** e.g. `Ingress demo/demo (resource "demo-ingress")`. */
+    label: string;
+}
+
+/**
+ * Collects a rule's findings. `violation` reports at once; `undecided` is collected and thrown as
+ * one `Undecided` by `finish()`, after every decidable violation has been reported.
+ */
+export class Reporter {
+    private readonly undecidedReasons: string[] = [];
+    /** Violations reported so far (tests and the engine read the messages from the report callback). */
+    count = 0;
+
+    constructor(
+        private readonly rule: string,
+        private readonly report: ReportViolation,
+    ) {}
+
+    violation(subject: Subject, problem: string, fix: string): void {
+        this.count++;
+        this.report(`${subject.label}: ${problem}. Fix: ${fix}`, subject.urn);
+    }
+
+    undecided(subject: Subject, reason: string): void {
+        this.undecidedReasons.push(`${subject.label}: ${reason}`);
+    }
+
+    /** Runs `fn`; an unknown value read inside it makes this subject undecided instead of failing the rule. */
+    guard<T>(subject: Subject, fn: () => T): T | undefined {
+        try {
+            return fn();
+        } catch (e) {
+            if (e instanceof Undecided) {
+                this.undecidedReasons.push(...e.reasons);
+                return undefined;
+            }
+            if (isUnknownError(e)) {
+                this.undecided(subject, e.message);
+                return undefined;
+            }
+            throw e;
+        }
+    }
+
+    async guardAsync<T>(subject: Subject, fn: () => Promise<T>): Promise<T | undefined> {
+        try {
+            return await fn();
+        } catch (e) {
+            return this.guard(subject, () => {
+                throw e;
+            });
+        }
+    }
+
+    /** What could not be decided so far (`Subject: reason` lines). */
+    undecidedReasonsList(): string[] {
+        return [...this.undecidedReasons];
+    }
+
+    /** Adds reasons another reporter collected (a shared computation's unknowns). */
+    addUndecided(reasons: readonly string[]): void {
+        this.undecidedReasons.push(...reasons);
+    }
+
+    get undecidedCount(): number {
+        return this.undecidedReasons.length;
+    }
+
+    finish(): void {
+        if (this.undecidedReasons.length > 0) throw new Undecided(this.rule, this.undecidedReasons);
+    }
+}
+
+import type { PolicyResource, ResourceValidationArgs, StackValidationArgs } from "@pulumi/policy";
+import { configSchemaFor, PackConfig, resolveConfig } from "../../config";
+import { ResourceLike, subjectOf } from "./k8s";
+
+export type ResourceCheck = (r: ResourceLike, cfg: PackConfig, rep: Reporter, args: ResourceValidationArgs) => void;
+export type StackCheck = (resources: PolicyResource[], cfg: PackConfig, rep: Reporter, args: StackValidationArgs) => void | Promise<void>;
+
+/** A per-resource rule: `applies` filters by type (cheap), `check` runs guarded against unknowns. */
+export function resourceRule(
+    meta: Omit<RuleMeta, "url">,
+    keys: readonly (keyof PackConfig)[],
+    applies: (type: string) => boolean,
+    check: ResourceCheck,
+): PackPolicy {
+    return {
+        ...meta,
+        url: readmeUrl(meta.name),
+        configSchema: configSchemaFor(keys),
+        validateResource: (args, report) => {
+            if (!applies(args.type)) return;
+            const cfg = resolveConfig(args.getConfig<object>());
+            const rep = new Reporter(meta.name, report);
+            const r: ResourceLike = { type: args.type, name: args.name, urn: args.urn, props: args.props as Record<string, unknown> };
+            rep.guard(subjectOf(r), () => check(r, cfg, rep, args));
+            rep.finish();
+        },
+    };
+}
+
+/** A rule over the whole stack (it relates resources); `check` guards each resource itself. */
+export function stackRule(meta: Omit<RuleMeta, "url">, keys: readonly (keyof PackConfig)[], check: StackCheck): PackPolicy {
+    return {
+        ...meta,
+        url: readmeUrl(meta.name),
+        configSchema: configSchemaFor(keys),
+        validateStack: async (args, report) => {
+            const cfg = resolveConfig(args.getConfig<object>());
+            const rep = new Reporter(meta.name, report);
+            await rep.guardAsync({ label: "the stack" }, async () => check(args.resources, cfg, rep, args));
+            rep.finish();
+        },
+    };
+}
