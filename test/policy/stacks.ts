@@ -1,15 +1,12 @@
 /** The real stacks' captured resources (shared program runs) and the policy configs each stack uses. */
+import * as fs from "fs";
+import * as path from "path";
 import type { PolicyConfigFile } from "../../policy-pack/engine";
 import type { PlanResource } from "../../policy-pack/plan-resource";
 import { stackRun } from "../support/runs";
 
-/** Prod's policy config, as the README recommends: the advisory rules become mandatory. */
-export const PROD_POLICY_CONFIG: PolicyConfigFile = {
-    "letsencrypt-environment": { enforcementLevel: "mandatory" },
-    "wildcard-dns01": { enforcementLevel: "mandatory" },
-    "cert-manager-ha": { enforcementLevel: "mandatory" },
-    "dns-role-scope": { enforcementLevel: "mandatory" },
-};
+/** Prod's policy config, the file CI passes to prod's previews and updates: the advisory rules become mandatory. */
+export const PROD_POLICY_CONFIG = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "policy-pack", "config", "prod.json"), "utf8")) as PolicyConfigFile;
 
 export function policyConfigFor(stack: string): PolicyConfigFile {
     return stack === "prod" ? PROD_POLICY_CONFIG : {};
