@@ -9,12 +9,15 @@ import { PlatformConfig } from "../components/config";
 import { parseIpv4Cidr } from "../components/net";
 import { isManifest, manifestOf } from "./manifests";
 import { platformPods, podObjects } from "./workloads";
+import { managedNamespaces } from "../components/kubernetes/namespaces";
 
 export interface Reachability {
     probes: Probe[];
     endpoints: string[];
     matrix: Matrix;
-    /** Allowed connections between distinct endpoints: from, to, and the probes that pass. */
+    /** Endpoints in the namespaces the platform manages (the rows and columns that matter). */
+    managed: string[];
+    /** Allowed connections with a managed endpoint on at least one side: from, to, and the probes that pass. */
     allowed: { from: string; to: string; probes: string[] }[];
 }
 
@@ -55,24 +58,29 @@ export function reachability(config: PlatformConfig, resources: readonly PlanRes
     const stackObjects = resources.filter(isManifest).map(manifestOf);
     const analysis = analyze([...podObjects(platformPods(config)), ...stackObjects], { dataplane: "cilium", externals: externalEndpoints(config) });
     const endpoints = analysis.endpoints.map((e) => e.id);
+    const namespaces = new Set(managedNamespaces(config).map((n) => n.name));
+    const managed = analysis.endpoints.filter((e) => e.namespace !== undefined && namespaces.has(e.namespace)).map((e) => e.id);
     const probes = probesFor(config);
     const matrix = analysis.matrix(probes);
     const allowed: Reachability["allowed"] = [];
     for (const from of endpoints) {
         for (const to of endpoints) {
-            if (from === to) continue;
+            // Unmanaged pairs (kube-system to the internet, say) are outside the platform's policies.
+            if (from === to || (!managed.includes(from) && !managed.includes(to))) continue;
             const open = probes.filter((p) => matrix[probeKey(p)]?.[from]?.[to] === true).map(probeKey);
             if (open.length > 0) allowed.push({ from, to, probes: open });
         }
     }
-    return { probes, endpoints, matrix, allowed };
+    return { probes, endpoints, managed, matrix, allowed };
 }
 
 /** Markdown: the allowed connections as a table (everything not listed is denied). */
 export function renderReachabilityTable(r: Reachability): string {
-    const pairs = r.endpoints.length * (r.endpoints.length - 1);
+    const others = r.endpoints.length - r.managed.length;
+    const pairs = r.managed.length * (r.managed.length - 1) + 2 * r.managed.length * others;
     return [
-        `Probes: ${r.probes.map(probeKey).join(", ")}. Endpoints: ${r.endpoints.length}. ${r.allowed.length} of ${pairs} ordered pairs have at least one open probe; every other pair is closed on every probe.`,
+        `Probes: ${r.probes.map(probeKey).join(", ")}. ${r.managed.length} managed workloads, ${others} other endpoints.`,
+        `${r.allowed.length} of the ${pairs} ordered pairs with a managed workload on one side have an open probe; every pair not listed is closed on every probe.`,
         "",
         "| from | to | open |",
         "| --- | --- | --- |",
