@@ -3,7 +3,13 @@ import * as assert from "assert";
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import * as os from "os";
+import { stringify as stringifyYaml } from "yaml";
 import { main } from "../../policy-pack/analysis/cli";
+import { stackRun } from "../support/runs";
+import { stackPlatformConfig } from "../../plan/stack-config";
+import { platformPods, podObjects } from "../../plan/workloads";
+import { isManifest, manifestOf } from "../../plan/manifests";
 
 const FIX = path.join(__dirname, "fixtures");
 const f = (name: string): string => path.join(FIX, name);
@@ -90,13 +96,21 @@ describe("analysis: netpol CLI", () => {
         }
     });
 
-    it("works on the dev stack's emitted objects (out/dev/manifests.yaml) when present", function () {
-        const dump = path.join(__dirname, "..", "..", "out", "dev", "manifests.yaml");
-        if (!fs.existsSync(dump)) this.skip();
-        const r = run(["matrix", dump, "--dataplane", "cilium", "--probe", "443/TCP", "--external", "internet=93.184.216.34"]);
+    it("works on a dump of the dev stack's emitted objects (the offline plan's manifests plus the chart pods)", async () => {
+        const resources = (await stackRun("dev")).resources;
+        const config = stackPlatformConfig("dev");
+        const docs = [...podObjects(platformPods(config)), ...resources.filter(isManifest).map(manifestOf)];
+        const dump = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "netpol-dev-")), "dev.yaml");
+        fs.writeFileSync(dump, docs.map((d) => stringifyYaml(d)).join("---\n"));
+        const r = run(["matrix", dump, "--dataplane", "cilium", "--probe", "443/TCP", "--probe", "8080/TCP", "--external", "internet=93.184.216.34"]);
         assert.strictEqual(r.code, 0, r.err);
         const m = JSON.parse(r.out) as Record<string, Record<string, Record<string, boolean>>>;
-        assert.ok(Object.keys(m["443/TCP"]).includes("kube-apiserver"));
+        assert.strictEqual(m["443/TCP"]["cert-manager/cert-manager-controller"]["kube-apiserver"], true);
+        assert.strictEqual(m["8080/TCP"]["nginx-ingress/nginx-ingress-controller"]["demo/demo"], true);
+        assert.strictEqual(m["8080/TCP"].internet["demo/demo"], false);
+        const e = run(["explain", dump, "--dataplane", "cilium", "--from", "demo/demo", "--to", "kube-apiserver", "--port", "443/TCP"]);
+        assert.strictEqual(e.code, 1, "explain exits 1 for a denied connection");
+        assert.match(e.out, /demo\/demo/);
     });
 
     it("runs as a child process (npm run -s netpol entry point)", () => {
