@@ -55,7 +55,7 @@ export interface NetworkPolicyPeer {
 }
 
 export interface NetworkPolicyIngressRule {
-    /** Absent: any source. */
+    /** Absent: every source. */
     from?: NetworkPolicyPeer[];
     ports: NetworkPolicyPort[];
 }

@@ -5,7 +5,7 @@
  * "every pod", including pods added later.
  */
 import { parsePortProto } from "./lib/k8s";
-import { buildModel, closedChecks, Model, namespaceSubject, reportInvalid, reportUnsupported, why } from "./lib/reach";
+import { closedChecks, modelOrReport, namespaceSubject, reportUnsupported, why } from "./lib/reach";
 import { stackRule } from "./lib/rule";
 
 export const DNS_PROBES = ["53/UDP", "53/TCP"];
@@ -18,13 +18,8 @@ export const dnsEgressAllowed = stackRule({
     severity: "critical",
     remediationSteps: "Add an allow-dns NetworkPolicy in the namespace: podSelector: {}, policyTypes: [Egress], egress to namespaceSelector kubernetes.io/metadata.name: kube-system AND podSelector k8s-app: kube-dns on 53/UDP and 53/TCP.",
 }, ["dataplane", "endpoints", "externals", "dnsEndpoint"], async (resources, cfg, rep) => {
-    let model: Model;
-    try {
-        model = await buildModel(resources, cfg, rep, { anyPodProbes: true });
-    } catch (e) {
-        if (reportInvalid(e, rep)) return;
-        throw e;
-    }
+    const model = await modelOrReport(resources, cfg, rep, { anyPodProbes: true });
+    if (!model) return;
     const dns = model.endpointIds.get(cfg.dnsEndpoint);
     if (!dns) {
         rep.undecided({ label: "the stack" }, `no endpoint "${cfg.dnsEndpoint}" in the config, so DNS cannot be probed`);

@@ -10,7 +10,7 @@
 import type { PolicyResource } from "@pulumi/policy";
 import type { PackConfig } from "../config";
 import { arr, get, metaName, namespaceOf, parsePortProto, Probe, selectorMatches, str, strMap, subjectOf, T } from "./lib/k8s";
-import { API_SERVER, buildModel, closedChecks, Model, namespaceSubject, PodInfo, reportInvalid, reportUnsupported, toProbe, Verdict, why } from "./lib/reach";
+import { API_SERVER, closedChecks, Model, modelOrReport, namespaceSubject, PodInfo, reportUnsupported, toProbe, Verdict, why } from "./lib/reach";
 import { Reporter, stackRule, Subject } from "./lib/rule";
 
 interface Check {
@@ -95,13 +95,8 @@ export const requiredFlows = stackRule({
     severity: "high",
     remediationSteps: "Add the NetworkPolicy (or CiliumNetworkPolicy for the API server) that opens the named flow on exactly its ports; remove allows that let one app namespace reach another.",
 }, ["dataplane", "endpoints", "externals", "requiredFlows", "ingressControllerEndpoint", "appNamespaceLabels", "isolationProbes"], async (resources, cfg, rep) => {
-    let model: Model;
-    try {
-        model = await buildModel(resources, cfg, rep, { anyPodProbes: true });
-    } catch (e) {
-        if (reportInvalid(e, rep)) return;
-        throw e;
-    }
+    const model = await modelOrReport(resources, cfg, rep, { anyPodProbes: true });
+    if (!model) return;
     const checks: Check[] = [];
     for (const f of cfg.requiredFlows) {
         const from = resolve(model, cfg, f.from);

@@ -105,6 +105,16 @@ export function reportInvalid(e: unknown, rep: Reporter): boolean {
     return true;
 }
 
+/** The model, or undefined when the policies cannot be analyzed (already reported as a violation). */
+export async function modelOrReport(resources: PolicyResource[], cfg: PackConfig, rep: Reporter, options: ModelOptions = {}): Promise<Model | undefined> {
+    try {
+        return await buildModel(resources, cfg, rep, options);
+    } catch (e) {
+        if (reportInvalid(e, rep)) return undefined;
+        throw e;
+    }
+}
+
 export function toProbe(p: Probe): AnalyzerProbe {
     return { port: p.port, protocol: p.protocol.toUpperCase() as Protocol };
 }
