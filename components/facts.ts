@@ -141,6 +141,12 @@ export const PRIVATE_IPV4_RANGES: readonly string[] = [
     "169.254.0.0/16",
 ];
 
+/**
+ * Azure's platform address (WireServer, DNS, load balancer probes): public-looking but not a
+ * public service, so "the internet" excludes it.
+ */
+export const AZURE_PLATFORM_ADDRESSES: readonly string[] = ["168.63.129.16/32"];
+
 /** Namespaces that belong to Kubernetes or AKS: never usable as application namespaces. */
 export const SYSTEM_NAMESPACES: readonly string[] = [
     "default",

@@ -30,6 +30,7 @@ import {
     nginxIngress,
     PortFact,
     PRIVATE_IPV4_RANGES,
+    AZURE_PLATFORM_ADDRESSES,
     Protocol,
     PUBLIC_HTTPS_PORT,
 } from "../facts";
@@ -131,7 +132,7 @@ export const DNS_PORTS: readonly FlowPort[] = kubeSystem.dnsPorts.map(port);
 export const API_SERVER_PORT: FlowPort = { port: kubeSystem.apiServerPort, protocol: "TCP" };
 
 /** Public IPv4 only: everything except the private, CGNAT and link-local ranges. */
-export const INTERNET: CidrEndpoint = { kind: "cidr", label: "internet (public addresses)", cidrs: ["0.0.0.0/0"], except: PRIVATE_IPV4_RANGES };
+export const INTERNET: CidrEndpoint = { kind: "cidr", label: "internet (public addresses)", cidrs: ["0.0.0.0/0"], except: [...PRIVATE_IPV4_RANGES, ...AZURE_PLATFORM_ADDRESSES] };
 
 export const ANY_SOURCE: AnyEndpoint = { kind: "any", label: "anywhere" };
 
@@ -157,6 +158,11 @@ export function appWorkload(app: { name: string }): WorkloadEndpoint {
 
 /** HTTP-01 solver pods of the platform's own certificate: they run in the ingress namespace. */
 export const HTTP01_SOLVER: WorkloadEndpoint = workload("HTTP-01 solver", nginxIngress.namespace, http01Solver.podLabels);
+
+/** cert-manager starts HTTP-01 solver pods in the namespace of the Certificate being issued. */
+export function http01SolverIn(namespace: string): WorkloadEndpoint {
+    return namespace === nginxIngress.namespace ? HTTP01_SOLVER : workload(`HTTP-01 solver (${namespace})`, namespace, http01Solver.podLabels);
+}
 
 /** Nameservers grouped by port: `1.1.1.1:53` → 53 → ["1.1.1.1/32"]. */
 function nameserversByPort(config: PlatformConfig): Map<number, string[]> {
@@ -297,14 +303,16 @@ function appFlows(config: PlatformConfig): Flow[] {
  */
 function http01Flows(config: PlatformConfig): Flow[] {
     if (!config.acme.http01Enabled) return [];
+    // Solver pods run where the Certificate is: the ingress namespace and every app namespace.
+    const solverNamespaces = [nginxIngress.namespace, ...config.apps.map((a) => a.name)];
     return [
-        {
-            name: "ingress-controller-to-http01-solver",
+        ...solverNamespaces.map((ns): Flow => ({
+            name: ns === nginxIngress.namespace ? "ingress-controller-to-http01-solver" : `ingress-controller-to-${ns}-http01-solver`,
             source: INGRESS_CONTROLLER,
-            destination: HTTP01_SOLVER,
+            destination: http01SolverIn(ns),
             ports: [port(http01Solver.port)],
             why: "serves /.well-known/acme-challenge/ from the solver pods to the ACME server",
-        },
+        })),
         {
             name: "cert-manager-controller-to-ingress-controller-http01-self-check",
             source: CERT_MANAGER.controller,

@@ -12,6 +12,7 @@ import {
     NAMESPACE_NAME_LABEL,
     nginxIngress,
     PRIVATE_IPV4_RANGES,
+    AZURE_PLATFORM_ADDRESSES,
 } from "../../components/facts";
 import { PlatformConfig } from "../../components/config";
 import { managedNamespaces } from "../../components/kubernetes/namespaces";
@@ -105,7 +106,7 @@ describe("networking: policies per flow", () => {
             const p = networkPolicy(devPolicies, CM, "cert-manager-controller-to-acme");
             assert.deepStrictEqual(p.spec.podSelector.matchLabels, labels);
             assert.deepStrictEqual(p.spec.policyTypes, ["Egress"]);
-            assert.deepStrictEqual(p.spec.egress, [{ to: [{ ipBlock: { cidr: "0.0.0.0/0", except: [...PRIVATE_IPV4_RANGES] } }], ports: [{ port: 443, protocol: "TCP" }] }]);
+            assert.deepStrictEqual(p.spec.egress, [{ to: [{ ipBlock: { cidr: "0.0.0.0/0", except: [...PRIVATE_IPV4_RANGES, ...AZURE_PLATFORM_ADDRESSES] } }], ports: [{ port: 443, protocol: "TCP" }] }]);
         });
 
         it("egress 53/UDP+TCP to the configured recursive nameservers only", () => {
@@ -316,7 +317,7 @@ describe("networking: policies per flow", () => {
                     for (const rule of p.spec.egress ?? []) {
                         assert.ok(rule.to.length > 0, `${p.metadata.namespace}/${p.metadata.name}: egress to every destination`);
                         for (const to of rule.to) {
-                            if (to.ipBlock?.cidr === "0.0.0.0/0") assert.deepStrictEqual(to.ipBlock.except, [...PRIVATE_IPV4_RANGES], `${p.metadata.name}: 0.0.0.0/0 must except the private ranges`);
+                            if (to.ipBlock?.cidr === "0.0.0.0/0") assert.deepStrictEqual(to.ipBlock.except, [...PRIVATE_IPV4_RANGES, ...AZURE_PLATFORM_ADDRESSES], `${p.metadata.name}: 0.0.0.0/0 must except the private ranges and Azure platform addresses`);
                         }
                     }
                     for (const rule of p.spec.ingress ?? []) {

@@ -75,6 +75,8 @@ function cluster(config: PlatformConfig): unknown[] {
         pod(certManager.namespace, "startupapicheck", { ...certManager.podLabels.startupApiCheck, ...instance }, []),
         pod(nginxIngress.namespace, "controller", nginxIngress.podLabels(nginxIngress.releaseName), Object.values(nginxIngress.ports)),
         ...(config.acme.http01Enabled ? [pod(nginxIngress.namespace, "http01-solver", http01Solver.podLabels, [http01Solver.port])] : []),
+        // cert-manager starts solver pods in the Certificate's namespace: an app's own names too.
+        ...(config.acme.http01Enabled ? config.apps.map((a) => pod(a.name, "http01-solver", http01Solver.podLabels, [http01Solver.port])) : []),
         ...config.apps.map((a) => pod(a.name, a.name, appFacts.podLabels(a.name), [{ name: appFacts.containerPortName, port: a.port, protocol: "TCP" }])),
         pod(kubeSystem.namespace, "coredns", kubeSystem.dnsPodLabels, [...kubeSystem.dnsPorts, { name: "metrics", port: COREDNS_METRICS, protocol: "TCP" }]),
         pod(kubeSystem.namespace, "konnectivity-agent", kubeSystem.konnectivityAgentLabels, []),
@@ -120,6 +122,7 @@ function expectations(config: PlatformConfig): Check[] {
     });
     open(prom, CONTROLLER, tcp(metrics), "monitoring scrapes the controller");
     closed(CONTROLLER, "private-host", tcp(443), "controller to a private address on 443");
+    closed(CONTROLLER, "lb-probe", tcp(443), "controller to Azure's platform address (168.63.129.16) is not internet egress");
     closed(CONTROLLER, "internet", tcp(80), "controller egress to the internet is 443 only");
     closed(CONTROLLER, "other-resolver", udp(53), "controller asks only the configured resolvers");
     // webhook
@@ -176,6 +179,10 @@ function expectations(config: PlatformConfig): Check[] {
         closed("internet", SOLVER, tcp(http01Solver.port.port), "solver only through the ingress controller");
         for (const app of config.apps) closed(APP(app.name), SOLVER, tcp(http01Solver.port.port), "app to solver");
         open(CONTROLLER, NGINX, tcp(nginxIngress.ports.http.port), "cert-manager's HTTP-01 self-check through the ingress");
+        for (const app of config.apps) {
+            open(NGINX, `${app.name}/http01-solver`, tcp(http01Solver.port.port), `solver in ${app.name}'s namespace (a Certificate issued there)`);
+            closed("internet", `${app.name}/http01-solver`, tcp(http01Solver.port.port), "solver only through the ingress controller");
+        }
     }
     // DNS from every managed pod
     for (const pod of managedPods(config)) {
