@@ -75,7 +75,7 @@ export function internalCaResources(): { selfSigned: IClusterIssuer; caCertifica
                 isCA: true,
                 commonName: internalCa.caCertificateName,
                 secretName: internalCa.caSecretName,
-                duration: "87600h", // 10 years; renewed a third before expiry
+                duration: "87600h", // 10 years; renewed 30 days before expiry
                 renewBefore: "720h",
                 privateKey: { algorithm: "ECDSA", size: 256, rotationPolicy: "Always" },
                 issuerRef: { name: internalCa.selfSignedIssuerName, kind: "ClusterIssuer", group: "cert-manager.io" },
