@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as containerservice from "@pulumi/azure-native/containerservice";
 import * as authorization from "@pulumi/azure-native/authorization";
+import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import { parse as parseYaml, stringify as toYaml } from "yaml";
 import { azure } from "../facts";
 import { PlatformConfig } from "../config";
@@ -26,7 +27,14 @@ export interface AksClusterArgs {
 /** Cluster settings as plain data: the hardening lives here, testable without Pulumi. */
 export type ClusterSpec = Omit<containerservice.ManagedClusterArgs, "resourceGroupName" | "location" | "resourceName">;
 
-export function clusterSpec(config: PlatformConfig, ids: { nodeSubnetId: pulumi.Input<string>; apiServerSubnetId: pulumi.Input<string> }): ClusterSpec {
+export interface ClusterIds {
+    nodeSubnetId: pulumi.Input<string>;
+    apiServerSubnetId: pulumi.Input<string>;
+    /** The control plane's user-assigned identity (granted its network roles before the cluster exists). */
+    controlPlaneIdentityId: pulumi.Input<string>;
+}
+
+export function clusterSpec(config: PlatformConfig, ids: ClusterIds): ClusterSpec {
     const c = config.cluster;
     const prod = config.environment === "prod";
     const zones = c.availabilityZones.length > 0 ? [...c.availabilityZones] : undefined;
@@ -34,7 +42,9 @@ export function clusterSpec(config: PlatformConfig, ids: { nodeSubnetId: pulumi.
         kubernetesVersion: c.kubernetesVersion,
         dnsPrefix: `${config.namePrefix}-${config.environment}`,
         sku: { name: "Base", tier: prod ? "Standard" : "Free" }, // Standard tier carries the API server SLA
-        identity: { type: "SystemAssigned" },
+        // User-assigned, not system-assigned: with our own VNet and API server VNet integration the
+        // identity must hold Network Contributor on the subnets before the cluster is created.
+        identity: { type: "UserAssigned", userAssignedIdentities: [ids.controlPlaneIdentityId] },
         enableRBAC: true,
         disableLocalAccounts: true, // only Entra ID identities can sign in; no static admin kubeconfig
         aadProfile: {
@@ -132,22 +142,16 @@ export class AksCluster extends pulumi.ComponentResource {
     constructor(name: string, args: AksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:azure:AksCluster", name, {}, opts);
         const cfg = args.config;
-        const cluster = new containerservice.ManagedCluster(name, {
+        // The control plane's identity exists first, so it can be granted what the cluster needs at creation.
+        const controlPlane = new managedidentity.UserAssignedIdentity(`${name}-control-plane`, {
             resourceGroupName: args.resourceGroupName,
             location: cfg.location,
-            resourceName: `${cfg.namePrefix}-${cfg.environment}-aks`,
-            ...clusterSpec(cfg, args),
-        }, {
-            parent: this,
-            protect: cfg.protectResources,
-            // The autoscaler owns node counts; AKS owns the version once auto-upgrade moves it.
-            ignoreChanges: ["agentPoolProfiles[*].count", "kubernetesVersion", "agentPoolProfiles[*].orchestratorVersion"],
-        });
-
-        const principalId = cluster.identity.apply((i) => i?.principalId ?? "");
+            resourceName: `${cfg.namePrefix}-${cfg.environment}-aks-control-plane`,
+        }, { parent: this });
+        const principalId = controlPlane.principalId;
         const networkContributor = pulumi.interpolate`/subscriptions/${args.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${azure.networkContributorRoleId}`;
-        // The cluster identity manages load balancer frontends in the VNet and attaches the static
-        // ingress IP; Network Contributor on exactly those two resources, nothing wider.
+        // It places the API server in its delegated subnet, manages load balancer frontends in the
+        // VNet and attaches the static ingress IP: Network Contributor on exactly those two resources.
         const vnetRole = new authorization.RoleAssignment(`${name}-vnet-network-contributor`, {
             principalId,
             principalType: "ServicePrincipal",
@@ -160,6 +164,19 @@ export class AksCluster extends pulumi.ComponentResource {
             roleDefinitionId: networkContributor,
             scope: args.ingressIpId,
         }, { parent: this });
+
+        const cluster = new containerservice.ManagedCluster(name, {
+            resourceGroupName: args.resourceGroupName,
+            location: cfg.location,
+            resourceName: `${cfg.namePrefix}-${cfg.environment}-aks`,
+            ...clusterSpec(cfg, { ...args, controlPlaneIdentityId: controlPlane.id }),
+        }, {
+            parent: this,
+            protect: cfg.protectResources,
+            dependsOn: [vnetRole, ipRole],
+            // The autoscaler owns node counts; AKS owns the version once auto-upgrade moves it.
+            ignoreChanges: ["agentPoolProfiles[*].count", "kubernetesVersion", "agentPoolProfiles[*].orchestratorVersion"],
+        });
 
         const credentials = containerservice.listManagedClusterUserCredentialsOutput({
             resourceGroupName: args.resourceGroupName,
@@ -175,7 +192,7 @@ export class AksCluster extends pulumi.ComponentResource {
             kubeconfig: this.kubeconfig,
             enableServerSideApply: true,
             deleteUnreachable: false,
-        }, { parent: this, dependsOn: [vnetRole, ipRole] });
+        }, { parent: this });
 
         this.networkRoles = [vnetRole, ipRole];
         this.clusterName = cluster.name;

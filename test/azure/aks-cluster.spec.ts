@@ -34,8 +34,9 @@ describe("AksCluster", () => {
                 assert.strictEqual(at(props, "securityProfile.workloadIdentity.enabled"), true);
             });
 
-            it("uses a system-assigned identity", () => {
-                assert.strictEqual(at(props, "identity.type"), "SystemAssigned");
+            it("runs the control plane as a user-assigned identity (granted before the cluster exists)", () => {
+                assert.strictEqual(at(props, "identity.type"), "UserAssigned");
+                assert.strictEqual((at(props, "identity.userAssignedIdentities") as string[]).length, 1);
             });
 
             it("integrates the API server into the delegated subnet and restricts its public endpoint", () => {
@@ -81,9 +82,11 @@ describe("AksCluster", () => {
         assert.strictEqual(one((await stackRun("dev")).resources, CLUSTER).protect, false);
     });
 
-    it("grants the cluster identity Network Contributor on exactly the VNet and the ingress IP", async () => {
+    it("grants the control-plane identity Network Contributor on exactly the VNet and the ingress IP, before the cluster", async () => {
         const run = await stackRun("dev");
         const cluster = one(run.resources, CLUSTER);
+        const controlPlane = one(run.resources, "azure-native:managedidentity:UserAssignedIdentity", "aks-control-plane");
+        assert.deepStrictEqual(cluster.propertyDependencies.identity, [controlPlane.urn], "the cluster runs as that identity");
         const roles = run.resources.filter((r) => r.type === "azure-native:authorization:RoleAssignment" && r.parent?.endsWith("::aks"));
         assert.strictEqual(roles.length, 2);
         const scopes = roles.map((r) => String(r.props.scope)).sort();
@@ -91,7 +94,8 @@ describe("AksCluster", () => {
         assert.match(scopes[1], /\/virtualNetworks\/[^/]+$/);
         for (const r of roles) {
             assert.match(String(r.props.roleDefinitionId), /roleDefinitions\/4d97b98b-1d4f-4787-a291-c67834d212e7$/);
-            assert.ok(r.propertyDependencies.principalId.includes(cluster.urn), "principal must be the cluster's identity");
+            assert.deepStrictEqual(r.propertyDependencies.principalId, [controlPlane.urn], "principal must be the control plane's identity");
+            assert.ok(cluster.dependencies.includes(r.urn), "the cluster is created after its network roles");
         }
     });
 

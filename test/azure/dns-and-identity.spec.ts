@@ -69,7 +69,7 @@ describe("CertManagerIdentity", () => {
             it("grants DNS Zone Contributor scoped to exactly the zone, never a resource group or subscription", async () => {
                 const run = await stackRun(stack);
                 const zone = one(run.resources, "azure-native:dns:Zone");
-                const identity = one(run.resources, "azure-native:managedidentity:UserAssignedIdentity");
+                const identity = one(run.resources, "azure-native:managedidentity:UserAssignedIdentity", "cert-manager-identity");
                 const role = ofType(run.resources, "azure-native:authorization:RoleAssignment")
                     .find((r) => String(r.props.roleDefinitionId).endsWith("befefa01-2a29-4197-83a8-272ff33ce314"));
                 assert.ok(role, "no DNS Zone Contributor assignment");

@@ -64,7 +64,7 @@ describe("Kubernetes platform layer", () => {
 
             it("wires workload identity: the identity's client id reaches the controller's service account", () => {
                 const cm = release(resources, "cert-manager");
-                const identity = one(resources, "azure-native:managedidentity:UserAssignedIdentity");
+                const identity = one(resources, "azure-native:managedidentity:UserAssignedIdentity", "cert-manager-identity");
                 const annotations = at(cm.props.values, "serviceAccount.annotations") as Record<string, string>;
                 assert.ok(annotations["azure.workload.identity/client-id"], "no client-id annotation");
                 assert.ok(cm.propertyDependencies.values.includes(identity.urn), "values must come from the identity's output");
@@ -100,7 +100,7 @@ describe("Kubernetes platform layer", () => {
             });
 
             it("creates both Let's Encrypt ClusterIssuers with an Azure DNS-01 solver on the managed identity", () => {
-                const identity = one(resources, "azure-native:managedidentity:UserAssignedIdentity");
+                const identity = one(resources, "azure-native:managedidentity:UserAssignedIdentity", "cert-manager-identity");
                 const zone = one(resources, "azure-native:dns:Zone");
                 const issuers = ofType(resources, CLUSTER_ISSUER).filter((r) => at(r.props, "spec.acme"));
                 assert.deepStrictEqual(issuers.map((r) => at(r.props, "metadata.name")).sort(), ["letsencrypt-production", "letsencrypt-staging"]);
