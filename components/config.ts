@@ -6,6 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import {
     certManager,
+    istioCsr as istioCsrFacts,
     ISSUER_NAMES,
     IssuerName,
     letsEncrypt,
@@ -96,6 +97,8 @@ export interface PlatformConfig {
         readonly namespace: string;
         readonly podLabels: Readonly<Record<string, string>>;
     };
+    /** istio-csr: Istio's workload certificates from the platform's internal CA. */
+    readonly istioCsr: { readonly enabled: boolean; readonly meshNamespaces: readonly string[] };
     /** Opens admission webhook ports to any source, for clusters where none of the API server paths match. */
     readonly webhookAllowAnySource: boolean;
     readonly apps: readonly AppConfig[];
@@ -153,6 +156,8 @@ export const CONFIG_KEYS = {
     monitoringEnabled: { type: "boolean", description: "Create ServiceMonitors and alert rules (needs prometheus-operator).", default: false },
     monitoringNamespace: { type: "string", description: "Namespace of the Prometheus that scrapes metrics.", default: "monitoring" },
     monitoringPodLabels: { type: "structured", description: "Labels of the Prometheus pods allowed to scrape.", defaultText: '{"app.kubernetes.io/name":"prometheus"}' },
+    istioCsrEnabled: { type: "boolean", description: "Install cert-manager istio-csr (needs Istio) so mesh certificates come from the platform's internal CA.", default: false },
+    istioMeshNamespaces: { type: "array", description: "Namespaces whose pods (istiod, sidecars) call istio-csr's gRPC port.", default: ["istio-system"] },
     webhookAllowAnySource: { type: "boolean", description: "Open admission webhook ports to any source (escape hatch, see README).", default: false },
     demoApp: { type: "boolean", description: "Deploy the demo application (namespace demo, host app.<zone>).", defaultText: "true in dev, else false" },
     apps: { type: "structured", description: "Applications: [{name, image, port, host, replicas, egress: [{cidr, port, protocol}]}].", defaultText: "[] (plus the demo app when demoApp is true)" },
@@ -379,7 +384,7 @@ function readNetwork(r: Reader): NetworkConfig {
 function readApps(r: Reader, zoneName: string, demoApp: boolean): AppConfig[] {
     const items = r.array("apps", []);
     const apps: AppConfig[] = [];
-    const reserved = new Set<string>([...SYSTEM_NAMESPACES, certManager.namespace, nginxIngress.namespace]);
+    const reserved = new Set<string>([...SYSTEM_NAMESPACES, certManager.namespace, nginxIngress.namespace, istioCsrFacts.namespace]);
     items.forEach((item, i) => {
         const key = `apps[${i}]`;
         if (typeof item !== "object" || item === null || Array.isArray(item)) {
@@ -553,6 +558,12 @@ export function parseConfig(raw: RawConfig, location: string | undefined): Platf
     if (prod && !protectResources) r.problem("protectResources", false, "must be true in prod: the cluster and zone must not be deletable by one `pulumi destroy`");
 
     const webhookAllowAnySource = r.bool("webhookAllowAnySource", staticDefault("webhookAllowAnySource"));
+    const istioCsrEnabled = r.bool("istioCsrEnabled", staticDefault("istioCsrEnabled"));
+    const meshNamespaces = r.stringArray("istioMeshNamespaces", staticDefault("istioMeshNamespaces"));
+    meshNamespaces.forEach((ns, i) => {
+        if (!DNS_LABEL.test(ns)) r.problem(`istioMeshNamespaces[${i}]`, ns, "must be a DNS-1123 label (a namespace name)");
+    });
+    if (istioCsrEnabled && meshNamespaces.length === 0) r.problem("istioMeshNamespaces", [], "must name at least one namespace when istioCsrEnabled is true (istiod's, usually istio-system)");
     const demoApp = r.bool("demoApp", environment === "dev");
     const apps = zoneName !== "" ? readApps(r, zoneName, demoApp) : [];
     apps.forEach((a, i) => {
@@ -583,6 +594,7 @@ export function parseConfig(raw: RawConfig, location: string | undefined): Platf
         ingress: { replicas: ingressReplicas },
         monitoring: { enabled: monitoringEnabled, namespace: monitoringNamespace, podLabels: monitoringPodLabels },
         webhookAllowAnySource,
+        istioCsr: { enabled: istioCsrEnabled, meshNamespaces },
         apps,
     });
 }

@@ -91,6 +91,22 @@ export const nginxIngress = {
     wildcardSecretName: "wildcard-tls",
 } as const;
 
+/** cert-manager's istio-csr (optional): Istio's CA through cert-manager (jetstack chart cert-manager-istio-csr). */
+export const istioCsr = {
+    chart: "cert-manager-istio-csr",
+    repository: "https://charts.jetstack.io",
+    version: "v0.17.0",
+    releaseName: "cert-manager-istio-csr",
+    namespace: "istio-csr",
+    /** The chart labels its pods `app` and `app.kubernetes.io/name` with the chart name, plus the instance. */
+    podLabels: { "app.kubernetes.io/name": "cert-manager-istio-csr", "app.kubernetes.io/instance": "cert-manager-istio-csr" } as Readonly<Record<string, string>>,
+    ports: {
+        /** gRPC certificate service (the Service's 443 targets it). */
+        grpc: { name: "grpc", port: 6443, protocol: "TCP" } as PortFact,
+        metrics: { name: "metrics", port: 9402, protocol: "TCP" } as PortFact,
+    },
+} as const;
+
 /** Azure facts. */
 export const azure = {
     /** Built-in role "DNS Zone Contributor". */

@@ -19,6 +19,7 @@ import { IngressController } from "./kubernetes/ingress-controller";
 import { Application } from "./kubernetes/applications";
 import { NetworkPolicies } from "./networking/network-policies";
 import { CertificateMonitoring } from "./kubernetes/monitoring";
+import { IstioCsr } from "./kubernetes/istio-csr";
 
 export interface PlatformOutputs {
     resourceGroupName: pulumi.Output<string>;
@@ -118,6 +119,10 @@ export function createPlatform(config: PlatformConfig): PlatformOutputs {
             ([subscriptionId, resourceGroupName, zoneName, identityClientId]) => ({ subscriptionId, resourceGroupName, zoneName, identityClientId })),
         dependsOn: namespaces.all,
     });
+
+    if (config.istioCsr.enabled) {
+        new IstioCsr("istio-csr", { config, provider, dependsOn: [...namespaces.all, policies, certManager.release, ...issuers.ready] });
+    }
 
     const ingress = new IngressController("ingress", {
         config,

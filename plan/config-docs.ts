@@ -1,4 +1,5 @@
 /** The README's configuration reference, generated from the key table in components/config.ts. */
+import { stringify as toYaml } from "yaml";
 import { CONFIG_KEYS, ConfigKeySpec, PROJECT } from "../components/config";
 
 export const CONFIG_START_MARKER = "<!-- config:start -->";
@@ -31,4 +32,25 @@ export function replaceBetween(text: string, start: string, end: string, block: 
     const b = text.indexOf(end);
     if (a < 0 || b < a) throw new Error(`markers ${start} ... ${end} not found`);
     return text.slice(0, a + start.length) + block + text.slice(b);
+}
+
+/** Pulumi.yaml's `config:` block: every simple key with its type, description and static default. */
+export function renderProjectConfig(): string {
+    const config: Record<string, Record<string, unknown>> = {};
+    for (const [key, spec] of Object.entries(CONFIG_KEYS as Record<string, ConfigKeySpec>)) {
+        if (spec.type === "structured") continue;
+        const d: Record<string, unknown> = { type: spec.type };
+        if (spec.type === "array") d.items = { type: "string" };
+        d.description = spec.description + (spec.defaultText ? ` Default: ${spec.defaultText}.` : "") + (spec.required ? " Required." : "");
+        if (spec.default !== undefined) d.default = spec.default;
+        config[key] = d;
+    }
+    return toYaml({ config }, { lineWidth: 0 });
+}
+
+/** Pulumi.yaml with its `config:` block regenerated (everything before it is kept). */
+export function withProjectConfig(projectFile: string): string {
+    const i = projectFile.indexOf("\nconfig:\n");
+    if (i < 0) throw new Error("Pulumi.yaml has no top-level config: block");
+    return projectFile.slice(0, i + 1) + renderProjectConfig();
 }

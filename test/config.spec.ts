@@ -100,6 +100,8 @@ const BAD: BadCase[] = [
     { why: "monitoring labels with bad syntax", set: { monitoringPodLabels: { "bad key!": "x" } }, key: "monitoringPodLabels", says: /label syntax/ },
     { why: "monitoring namespace not a label", set: { monitoringNamespace: "Monitoring" }, key: "monitoringNamespace", says: /DNS-1123 label/ },
     { why: "unknown key (typo)", set: { dnsZoneNmae: "x.example.com" }, key: "dnsZoneNmae", says: /not a known key/ },
+    { why: "mesh namespace not a DNS-1123 label", set: { istioMeshNamespaces: ["Istio_System"] }, key: "istioMeshNamespaces[0]", says: /DNS-1123 label/ },
+    { why: "istio-csr on with no mesh namespace", set: { istioCsrEnabled: true, istioMeshNamespaces: [] }, key: "istioMeshNamespaces", says: /at least one namespace/ },
     { why: "name prefix with uppercase", set: { namePrefix: "Platform" }, key: "namePrefix", says: /lowercase letters and digits/ },
 ];
 

@@ -29,6 +29,12 @@ describe("Pulumi.yaml", () => {
         }
     });
 
+    it("is what `npm run docs` generates from the key table (no hand edits drift)", async () => {
+        const { withProjectConfig } = await import("../plan/config-docs");
+        const text = fs.readFileSync(path.join(__dirname, "..", "Pulumi.yaml"), "utf8");
+        assert.strictEqual(withProjectConfig(text), text);
+    });
+
     it("declares nothing the program does not read, and no structured key (Pulumi cannot type objects)", () => {
         for (const key of Object.keys(doc.config)) {
             const spec = (CONFIG_KEYS as Record<string, ConfigKeySpec>)[key];

@@ -1,10 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { certManager, MANAGED_NAMESPACE_LABEL, NAMESPACE_ROLE_LABEL, nginxIngress } from "../facts";
+import { certManager, istioCsr, MANAGED_NAMESPACE_LABEL, NAMESPACE_ROLE_LABEL, nginxIngress } from "../facts";
 import { PlatformConfig } from "../config";
 
 export type PodSecurityLevel = "restricted" | "baseline" | "privileged";
-export type NamespaceRole = "cert-manager" | "ingress" | "app";
+export type NamespaceRole = "cert-manager" | "ingress" | "istio-csr" | "app";
 
 export interface NamespaceSpec {
     name: string;
@@ -33,6 +33,12 @@ export function managedNamespaces(config: PlatformConfig): NamespaceSpec[] {
             // HTTP-01 solver pods (when enabled) run here too and are restricted-compliant.
             reason: "the NGINX controller runs non-root with seccomp RuntimeDefault and adds only NET_BIND_SERVICE (allowed by restricted)",
         },
+        ...(config.istioCsr.enabled ? [{
+            name: istioCsr.namespace,
+            role: "istio-csr" as const,
+            podSecurity: "restricted" as const,
+            reason: "istio-csr's chart runs non-root with a read-only root, seccomp RuntimeDefault and all capabilities dropped",
+        }] : []),
         ...config.apps.map((a): NamespaceSpec => ({
             name: a.name,
             role: "app",

@@ -26,6 +26,7 @@ import {
     cilium,
     certManager,
     http01Solver,
+    istioCsr,
     kubeSystem,
     nginxIngress,
     PortFact,
@@ -323,6 +324,23 @@ function http01Flows(config: PlatformConfig): Flow[] {
     ];
 }
 
+/** istio-csr (when enabled): the API server, metrics, and gRPC certificate requests from the mesh. */
+function istioCsrFlows(config: PlatformConfig): Flow[] {
+    if (!config.istioCsr.enabled) return [];
+    const csr = workload("istio-csr", istioCsr.namespace, istioCsr.podLabels);
+    return [
+        toApiServer(config, csr, "istio-csr-to-apiserver", "creates CertificateRequests, reads the CA bundle, leader election"),
+        metricsFlow(config, csr, port(istioCsr.ports.metrics), "istio-csr"),
+        ...config.istioCsr.meshNamespaces.map((ns): Flow => ({
+            name: `${ns}-to-istio-csr-grpc`,
+            source: workload(`mesh namespace ${ns}`, ns, {}, false),
+            destination: csr,
+            ports: [port(istioCsr.ports.grpc)],
+            why: "istiod and sidecars in the mesh request workload certificates over gRPC",
+        })),
+    ];
+}
+
 /** Every flow the platform needs, for this config. */
 export function platformFlows(config: PlatformConfig): Flow[] {
     return [
@@ -330,9 +348,6 @@ export function platformFlows(config: PlatformConfig): Flow[] {
         ...ingressFlows(config),
         ...appFlows(config),
         ...http01Flows(config),
-        // Extension point, istio-csr (not deployed yet): add `istioCsrFlows(config)` here with
-        // `toApiServer` (egress API server), `metricsFlow` and a gRPC ingress flow from the
-        // configured mesh namespaces, and add its namespace to managedNamespaces() in
-        // components/kubernetes/namespaces.ts: default-deny and allow-dns then follow.
+        ...istioCsrFlows(config),
     ];
 }

@@ -7,7 +7,7 @@
 import * as assert from "assert";
 import { analyze } from "../../policy-pack/analysis";
 import { PlatformConfig } from "../../components/config";
-import { apps as appFacts, certManager, http01Solver, kubeSystem, NAMESPACE_NAME_LABEL, nginxIngress, PortFact } from "../../components/facts";
+import { apps as appFacts, certManager, http01Solver, istioCsr, kubeSystem, NAMESPACE_NAME_LABEL, nginxIngress, PortFact } from "../../components/facts";
 import { parseIpv4Cidr } from "../../components/net";
 import { platformPolicies } from "../../components/networking/policies";
 import { STACKS, stackConfig } from "./support";
@@ -35,6 +35,8 @@ const GRAFANA = (c: PlatformConfig): string => `${c.monitoring.namespace}/grafan
 /** A pod labelled exactly like Prometheus, in a namespace that is not the monitoring namespace. */
 const IMPOSTOR = "intruder/prometheus";
 const APP = (name: string): string => `${name}/${name}`;
+const ISTIO_CSR = `${istioCsr.namespace}/istio-csr`;
+const MESH_POD = (ns: string): string => `${ns}/istiod`;
 
 const COREDNS_METRICS = 9153;
 const PROMETHEUS_PORT = 9090;
@@ -75,6 +77,8 @@ function cluster(config: PlatformConfig): unknown[] {
         pod(certManager.namespace, "startupapicheck", { ...certManager.podLabels.startupApiCheck, ...instance }, []),
         pod(nginxIngress.namespace, "controller", nginxIngress.podLabels(nginxIngress.releaseName), Object.values(nginxIngress.ports)),
         ...(config.acme.http01Enabled ? [pod(nginxIngress.namespace, "http01-solver", http01Solver.podLabels, [http01Solver.port])] : []),
+        ...(config.istioCsr.enabled ? [pod(istioCsr.namespace, "istio-csr", istioCsr.podLabels, [istioCsr.ports.grpc, istioCsr.ports.metrics])] : []),
+        ...(config.istioCsr.enabled ? config.istioCsr.meshNamespaces.filter((ns) => !config.apps.some((a) => a.name === ns)).map((ns) => pod(ns, "istiod", { app: "istiod" }, [])) : []),
         // cert-manager starts solver pods in the Certificate's namespace: an app's own names too.
         ...(config.acme.http01Enabled ? config.apps.map((a) => pod(a.name, "http01-solver", http01Solver.podLabels, [http01Solver.port])) : []),
         ...config.apps.map((a) => pod(a.name, a.name, appFacts.podLabels(a.name), [{ name: appFacts.containerPortName, port: a.port, protocol: "TCP" }])),
@@ -101,7 +105,7 @@ function cluster(config: PlatformConfig): unknown[] {
 }
 
 function managedPods(config: PlatformConfig): string[] {
-    return [CONTROLLER, WEBHOOK, CAINJECTOR, STARTUPAPICHECK, NGINX, ...(config.acme.http01Enabled ? [SOLVER] : []), ...config.apps.map((a) => APP(a.name))];
+    return [CONTROLLER, WEBHOOK, CAINJECTOR, STARTUPAPICHECK, NGINX, ...(config.acme.http01Enabled ? [SOLVER] : []), ...(config.istioCsr.enabled ? [ISTIO_CSR] : []), ...config.apps.map((a) => APP(a.name))];
 }
 
 /** The must-reach and must-not-reach matrix, from the issue's requirements. */
@@ -184,6 +188,17 @@ function expectations(config: PlatformConfig): Check[] {
             closed("internet", `${app.name}/http01-solver`, tcp(http01Solver.port.port), "solver only through the ingress controller");
         }
     }
+    // istio-csr
+    if (config.istioCsr.enabled) {
+        const grpc = istioCsr.ports.grpc.port;
+        for (const ns of config.istioCsr.meshNamespaces.filter((n) => !config.apps.some((a) => a.name === n))) open(MESH_POD(ns), ISTIO_CSR, tcp(grpc), `mesh namespace ${ns} requests certificates over gRPC`);
+        open(ISTIO_CSR, API, tcp(443), "istio-csr calls the API server");
+        open(prom, ISTIO_CSR, tcp(istioCsr.ports.metrics.port), "monitoring scrapes istio-csr");
+        closed("internet", ISTIO_CSR, tcp(grpc), "istio-csr is not public");
+        closed(NGINX, ISTIO_CSR, tcp(grpc), "the ingress controller is not in the mesh namespaces");
+        closed(ISTIO_CSR, "internet", tcp(443), "istio-csr has no internet egress");
+        for (const app of config.apps) if (!config.istioCsr.meshNamespaces.includes(app.name)) closed(APP(app.name), ISTIO_CSR, tcp(grpc), "a namespace outside the mesh list");
+    }
     // DNS from every managed pod
     for (const pod of managedPods(config)) {
         open(pod, COREDNS, udp(53), "DNS (UDP) from every managed pod");
@@ -255,6 +270,10 @@ describe("networking: reachability of the emitted policies (analyzer, Cilium mod
             });
         });
     }
+
+    it("istio-csr on: the mesh namespaces reach its gRPC port, nothing else does", () => {
+        verify(stackConfig("staging", { istioCsrEnabled: "true", istioMeshNamespaces: JSON.stringify(["istio-system"]) }));
+    });
 
     it("HTTP-01 on and webhookAllowAnySource on: the solver and the open webhook port behave as configured", () => {
         verify(stackConfig("dev", { http01Enabled: "true", webhookAllowAnySource: "true" }));
