@@ -46,6 +46,7 @@ export function probesFor(config: PlatformConfig): Probe[] {
         { port: 53, protocol: "UDP" }, { port: 53, protocol: "TCP" }, { port: 80, protocol: "TCP" }, { port: 443, protocol: "TCP" },
         { port: 9402, protocol: "TCP" }, { port: 9113, protocol: "TCP" }, { port: 10250, protocol: "TCP" },
     ];
+    if (config.istioCsr.enabled) probes.push({ port: 6443, protocol: "TCP" });
     for (const a of config.apps) {
         probes.push({ port: a.port, protocol: "TCP" });
         for (const e of a.egress) probes.push({ port: e.port, protocol: e.protocol });
