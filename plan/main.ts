@@ -5,14 +5,14 @@
 import * as fs from "fs";
 import * as path from "path";
 import { ConfigError } from "../components/config";
-import { listStacks, REPO_ROOT } from "./stack-config";
+import { listStacks, REPO_ROOT, STACKS_DIR } from "./stack-config";
 import { runProgram } from "./program";
 import { PHASES, PlanContext } from "./phases";
 
-interface Args { stack: string; format: "text" | "json"; out: string }
+interface Args { stack: string; format: "text" | "json"; out: string; stacksDir: string }
 
 function parseArgs(argv: string[]): Args {
-    const args: Args = { stack: "dev", format: "text", out: path.join(REPO_ROOT, "out") };
+    const args: Args = { stack: "dev", format: "text", out: path.join(REPO_ROOT, "out"), stacksDir: STACKS_DIR };
     for (let i = 0; i < argv.length; i++) {
         const a = argv[i];
         const value = (): string => {
@@ -26,6 +26,7 @@ function parseArgs(argv: string[]): Args {
             if (f !== "text" && f !== "json") throw new UsageError(`--format must be text or json, not ${f}`);
             args.format = f;
         } else if (a === "--out") args.out = path.resolve(value());
+        else if (a === "--stacks-dir") args.stacksDir = path.resolve(value());
         else if (a === "--help" || a === "-h") throw new UsageError("");
         else throw new UsageError(`unknown argument ${a}`);
     }
@@ -41,7 +42,7 @@ export async function main(argv: string[]): Promise<number> {
     } catch (e) {
         if (!(e instanceof UsageError)) throw e;
         if (e.message) console.error(`error: ${e.message}`);
-        console.error(`usage: npm start -- [--stack ${listStacks().join("|")}] [--format text|json] [--out DIR]`);
+        console.error(`usage: npm start -- [--stack ${listStacks().join("|")}] [--format text|json] [--out DIR] [--stacks-dir DIR]`);
         return 2;
     }
     const json = args.format === "json";
@@ -50,10 +51,10 @@ export async function main(argv: string[]): Promise<number> {
     const dir = path.join(args.out, args.stack);
     try {
         progress(`plan: stack ${args.stack}, running the program under mocks ...`);
-        const run = await runProgram(args.stack);
+        const run = await runProgram(args.stack, { stacksDir: args.stacksDir });
         fs.rmSync(dir, { recursive: true, force: true });
         fs.mkdirSync(dir, { recursive: true });
-        const ctx: PlanContext = { stack: args.stack, dir, run, files: [], summary: {} };
+        const ctx: PlanContext = { stack: args.stack, stacksDir: args.stacksDir, dir, run, files: [], summary: {} };
         for (const phase of PHASES) {
             const t = Date.now();
             await phase.run(ctx);

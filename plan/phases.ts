@@ -16,6 +16,8 @@ import { stackPlatformConfig } from "./stack-config";
 
 export interface PlanContext {
     stack: string;
+    /** Where the stack files are read from. */
+    stacksDir: string;
     dir: string;
     run: ProgramRun;
     /** Files written, relative to dir. */
@@ -136,7 +138,7 @@ const policyPhase: PlanPhase = {
 const networkPhase: PlanPhase = {
     name: "network",
     run(ctx) {
-        const config = stackPlatformConfig(ctx.stack);
+        const config = stackPlatformConfig(ctx.stack, ctx.stacksDir);
         writeFile(ctx, "flows.md", [
             `# Network flows: ${ctx.stack}`,
             "",

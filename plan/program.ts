@@ -34,6 +34,8 @@ export interface ProgramRun {
 }
 
 export interface RunOptions {
+    /** Folder of the stack files. Default: stacks/. */
+    stacksDir?: string;
     /** Replace or add config values (full keys, e.g. `aks-platform:environment`) before the run. */
     configOverrides?: Record<string, string | undefined>;
 }
@@ -66,7 +68,7 @@ export function runProgram(stack: string, options: RunOptions = {}): Promise<Pro
 }
 
 async function runOnce(stack: string, options: RunOptions): Promise<ProgramRun> {
-    const config: Record<string, string> = { ...readStackConfig(stack) };
+    const config: Record<string, string> = { ...readStackConfig(stack, options.stacksDir) };
     for (const [k, v] of Object.entries(options.configOverrides ?? {})) {
         if (v === undefined) delete config[k];
         else config[k] = v;
