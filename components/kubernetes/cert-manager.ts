@@ -2,8 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { certManager } from "../facts";
 import { PlatformConfig } from "../config";
+import { HelmValues, pinnedRelease } from "./helm";
 
-export type HelmValues = Record<string, unknown>;
 
 type Component = "controller" | "webhook" | "cainjector";
 
@@ -91,18 +91,9 @@ export class CertManager extends pulumi.ComponentResource {
 
     constructor(name: string, args: CertManagerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:kubernetes:CertManager", name, {}, opts);
-        this.release = new k8s.helm.v3.Release(name, {
-            name: certManager.releaseName,
-            chart: certManager.chart,
-            version: certManager.version,
-            repositoryOpts: { repo: certManager.repository },
-            namespace: certManager.namespace,
-            createNamespace: false, // the platform creates it, with Pod Security labels
-            atomic: true,
-            cleanupOnFail: true,
-            timeout: 600,
-            values: pulumi.output(args.identityClientId).apply((id) => certManagerValues(args.config, id)),
-        }, { parent: this, provider: args.provider, dependsOn: args.dependsOn ?? [] });
+        this.release = pinnedRelease(name, certManager,
+            pulumi.output(args.identityClientId).apply((id) => certManagerValues(args.config, id)),
+            { parent: this, provider: args.provider, dependsOn: args.dependsOn ?? [] });
         this.registerOutputs({ releaseStatus: this.release.status });
     }
 }

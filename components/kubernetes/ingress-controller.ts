@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { nginxIngress } from "../facts";
 import { PlatformConfig } from "../config";
-import type { HelmValues } from "./cert-manager";
+import { HelmValues, pinnedRelease } from "./helm";
 import { wildcardCertificate } from "./cluster-issuers";
 
 /** Where the Azure cloud provider finds the static IP the Service must use. */
@@ -106,17 +106,9 @@ export class IngressController extends pulumi.ComponentResource {
         this.wildcardCertificate = new k8s.apiextensions.CustomResource(`${name}-wildcard-certificate`, {
             ...wildcardCertificate(args.config),
         }, { parent: this, provider: args.provider, dependsOn: [...dependsOn, ...args.issuers, ...(args.dnsReady ?? [])] });
-        this.release = new k8s.helm.v3.Release(name, {
-            name: nginxIngress.releaseName,
-            chart: nginxIngress.chart,
-            version: nginxIngress.version,
-            namespace: nginxIngress.namespace,
-            createNamespace: false,
-            atomic: true,
-            cleanupOnFail: true,
-            timeout: 600,
-            values: pulumi.output(args.staticIp).apply((ip) => ingressControllerValues(args.config, ip)),
-        }, { parent: this, provider: args.provider, dependsOn: [...dependsOn, this.wildcardCertificate] });
+        this.release = pinnedRelease(name, nginxIngress,
+            pulumi.output(args.staticIp).apply((ip) => ingressControllerValues(args.config, ip)),
+            { parent: this, provider: args.provider, dependsOn: [...dependsOn, this.wildcardCertificate] });
         this.registerOutputs({ releaseStatus: this.release.status });
     }
 }

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { internalCa, istioCsr } from "../facts";
 import { PlatformConfig } from "../config";
-import type { HelmValues } from "./cert-manager";
+import { HelmValues, pinnedRelease } from "./helm";
 
 /**
  * Values for cert-manager's istio-csr chart: Istio's workload certificates are signed by the
@@ -45,18 +45,7 @@ export class IstioCsr extends pulumi.ComponentResource {
 
     constructor(name: string, args: IstioCsrArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:kubernetes:IstioCsr", name, {}, opts);
-        this.release = new k8s.helm.v3.Release(name, {
-            name: istioCsr.releaseName,
-            chart: istioCsr.chart,
-            version: istioCsr.version,
-            repositoryOpts: { repo: istioCsr.repository },
-            namespace: istioCsr.namespace,
-            createNamespace: false,
-            atomic: true,
-            cleanupOnFail: true,
-            timeout: 600,
-            values: istioCsrValues(args.config),
-        }, { parent: this, provider: args.provider, dependsOn: args.dependsOn });
+        this.release = pinnedRelease(name, istioCsr, istioCsrValues(args.config), { parent: this, provider: args.provider, dependsOn: args.dependsOn });
         this.registerOutputs({ releaseStatus: this.release.status });
     }
 }
