@@ -7,11 +7,57 @@
 import { EndpointSpec, PackConfig } from "../config";
 import { arr, get, matchesPattern, metaName, namespaceOf, parsePortProto, ResourceLike, selectorMatches, selectsAll, str, subjectOf, T } from "./lib/k8s";
 import { Reporter, stackRule } from "./lib/rule";
+import { Cidr, parseCidr } from "../analysis/net";
 
 const ANYWHERE = new Set(["0.0.0.0/0", "::/0"]);
 const WORLD_ENTITIES = new Set(["world", "all", "world-ipv4", "world-ipv6"]);
 
 type Direction = "ingress" | "egress";
+
+/** Labels of a namespace nobody has created yet: a selector that matches it matches every namespace. */
+const UNSEEN_NAMESPACE = { "kubernetes.io/metadata.name": "no-broad-allows-unseen-namespace" };
+
+/** A peer that selects every pod of every namespace, however it is written (`{}`, `DoesNotExist` on an absent key...). */
+function selectsEveryPod(peer: unknown): boolean {
+    const nsSel = get(peer, "namespaceSelector");
+    const podSel = get(peer, "podSelector");
+    return nsSel !== undefined && get(peer, "ipBlock") === undefined && selectorMatches(nsSel, UNSEEN_NAMESPACE) &&
+        (podSel === undefined || selectorMatches(podSel, {}));
+}
+
+/**
+ * Whether blocks (each a CIDR minus its exceptions) together cover a whole address family: the
+ * union of `0.0.0.0/1` and `128.0.0.0/1` is as broad as `0.0.0.0/0`.
+ */
+export function coversAllAddresses(blocks: readonly { cidr: string; except: readonly string[] }[]): string | undefined {
+    for (const family of [4, 6] as const) {
+        const max = (1n << BigInt(family === 4 ? 32 : 128)) - 1n;
+        const ranges: [bigint, bigint][] = [];
+        for (const b of blocks) {
+            const c = parseCidr(b.cidr);
+            if (!c || c.family !== family) continue;
+            let pieces: [bigint, bigint][] = [[c.start, c.end]];
+            for (const e of b.except.map((x) => parseCidr(x)).filter((x): x is Cidr => x !== undefined && x.family === family)) {
+                pieces = pieces.flatMap(([a, z]): [bigint, bigint][] => {
+                    if (e.end < a || e.start > z) return [[a, z]];
+                    const out: [bigint, bigint][] = [];
+                    if (e.start > a) out.push([a, e.start - 1n]);
+                    if (e.end < z) out.push([e.end + 1n, z]);
+                    return out;
+                });
+            }
+            ranges.push(...pieces);
+        }
+        ranges.sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+        let next = 0n;
+        for (const [a, z] of ranges) {
+            if (a > next) break;
+            if (z + 1n > next) next = z + 1n;
+        }
+        if (next > max) return family === 4 ? "0.0.0.0/0" : "::/0";
+    }
+    return undefined;
+}
 
 /** Ports of a rule as `PORT/PROTO` strings; `undefined` means all ports. */
 function rulePorts(rule: unknown, cilium: boolean): string[] | undefined {
@@ -78,11 +124,18 @@ function checkPolicy(np: ResourceLike, cfg: PackConfig, rep: Reporter, publicIn:
                 const cidrs = [...arr(get(rule, dir === "ingress" ? "fromCIDR" : "toCIDR")).map(String),
                     ...arr(get(rule, dir === "ingress" ? "fromCIDRSet" : "toCIDRSet")).map((c) => str(get(c, "cidr")) ?? "")];
                 const world = entities.find((e) => WORLD_ENTITIES.has(e));
-                anyAddress = world ? `${dir === "ingress" ? "fromEntities" : "toEntities"}: ${world}` : cidrs.find((c) => ANYWHERE.has(c));
+                const cidrSets = arr(get(rule, dir === "ingress" ? "fromCIDRSet" : "toCIDRSet")).map((c) => ({ cidr: str(get(c, "cidr")) ?? "", except: arr(get(c, "except")).map(String) }));
+                const union = coversAllAddresses([...arr(get(rule, dir === "ingress" ? "fromCIDR" : "toCIDR")).map((c) => ({ cidr: String(c), except: [] })), ...cidrSets]);
+                anyAddress = world ? `${dir === "ingress" ? "fromEntities" : "toEntities"}: ${world}` : cidrs.find((c) => ANYWHERE.has(c)) ?? (union ? `CIDRs covering ${union}` : undefined);
             } else {
                 const peers = arr(get(rule, peersKey));
-                everywhere = peers.length === 0;
-                anyAddress = peers.map((p) => str(get(p, "ipBlock", "cidr"))).find((c) => c !== undefined && ANYWHERE.has(c));
+                const blocks = peers.map((p) => ({ cidr: str(get(p, "ipBlock", "cidr")), except: arr(get(p, "ipBlock", "except")).map(String) }))
+                    .filter((b): b is { cidr: string; except: string[] } => b.cidr !== undefined);
+                const union = coversAllAddresses(blocks);
+                const allAddresses = blocks.find((b) => ANYWHERE.has(b.cidr))?.cidr ?? (union ? `ipBlocks covering ${union}` : undefined);
+                // Every pod of every namespace plus every address is the same as no peer at all.
+                everywhere = peers.length === 0 || (peers.some(selectsEveryPod) && allAddresses !== undefined);
+                anyAddress = allAddresses ?? (peers.some(selectsEveryPod) ? "every pod of every namespace" : undefined);
             }
             if (everywhere && ports === undefined) {
                 rep.violation(subject, `${where} allows ${dir === "ingress" ? "all sources to all ports" : "all destinations on all ports"}`,

@@ -1,6 +1,7 @@
 /** Unit tests per rule on hand-built resources, including preview-time unknowns, through the engine. */
 import * as assert from "node:assert/strict";
 import { policies } from "../../policy-pack/rules";
+import { coversAllAddresses } from "../../policy-pack/rules/08-no-broad-allows";
 import { README_URL } from "../../policy-pack/config";
 import { expectClean, expectUndecided, expectViolations, k, resource, runRule, simpleIngress, UNKNOWN, violations } from "./helpers";
 
@@ -341,4 +342,16 @@ describe("rule dns-role-scope", () => {
         expectClean(await runRule("dns-role-scope", [...base, ra(UNKNOWN, DZC, [zoneUrn])]));
         expectUndecided(await runRule("dns-role-scope", [...base, ra(UNKNOWN, DZC, [])]), "scope is unknown");
     });
+});
+
+describe("no-broad-allows: address unions", () => {
+    const cases: [string, { cidr: string; except: string[] }[], string | undefined][] = [
+        ["two /1 halves cover IPv4", [{ cidr: "0.0.0.0/1", except: [] }, { cidr: "128.0.0.0/1", except: [] }], "0.0.0.0/0"],
+        ["one half alone does not", [{ cidr: "0.0.0.0/1", except: [] }], undefined],
+        ["an except leaves a hole", [{ cidr: "0.0.0.0/0", except: ["10.0.0.0/8"] }], undefined],
+        ["the hole filled by another block", [{ cidr: "0.0.0.0/0", except: ["10.0.0.0/8"] }, { cidr: "10.0.0.0/8", except: [] }], "0.0.0.0/0"],
+        ["IPv6 halves", [{ cidr: "::/1", except: [] }, { cidr: "8000::/1", except: [] }], "::/0"],
+        ["mixed families never add up", [{ cidr: "0.0.0.0/1", except: [] }, { cidr: "8000::/1", except: [] }], undefined],
+    ];
+    for (const [why, blocks, expected] of cases) it(why, () => assert.strictEqual(coversAllAddresses(blocks), expected));
 });
