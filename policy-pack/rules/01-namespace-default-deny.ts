@@ -23,9 +23,14 @@ export const namespaceDefaultDeny = stackRule({
 }, ["exemptNamespaces"], (resources, cfg, rep) => {
     const denied = new Set<string>();
     const undecidedNs = new Set<string>();
+    let unknownNamespace = false;
     for (const np of resources.filter((r) => r.type === T.networkPolicy)) {
         const ns = rep.guard(subjectOf(np), () => namespaceOf(np));
-        if (ns === undefined) continue;
+        if (ns === undefined) {
+            // Its namespace is unknown until the update: it could be any namespace's default deny.
+            unknownNamespace = true;
+            continue;
+        }
         try {
             if (isDefaultDeny(np)) denied.add(ns);
         } catch (e) {
@@ -45,6 +50,10 @@ export const namespaceDefaultDeny = stackRule({
             if (cfg.exemptNamespaces.includes(name) || denied.has(name)) return;
             if (undecidedNs.has(name)) {
                 rep.undecided(subject, `a NetworkPolicy in ${name} has an unknown spec`);
+                return;
+            }
+            if (unknownNamespace) {
+                rep.undecided(subject, `no default deny is known for ${name}, and a NetworkPolicy's namespace is unknown until the update`);
                 return;
             }
             rep.violation(subject, `namespace "${name}" has no default-deny NetworkPolicy (podSelector: {}, policyTypes: [Ingress, Egress], no rules)`,

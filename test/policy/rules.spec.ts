@@ -55,6 +55,13 @@ describe("rule namespace-default-deny", () => {
         assert.equal(violations(r).length, 0);
         expectUndecided(r, "Namespace a", "unknown spec");
     });
+    it("is undecided, not violated, when a default deny's namespace is unknown at preview", async () => {
+        const deny = k.defaultDeny("a");
+        (deny.props.metadata as Record<string, unknown>).namespace = UNKNOWN;
+        const r = await runRule("namespace-default-deny", [k.namespace("a"), deny]);
+        assert.equal(violations(r).length, 0);
+        expectUndecided(r, "Namespace a", "namespace is unknown");
+    });
 });
 
 describe("rule workload-default-deny", () => {
