@@ -3,17 +3,9 @@ import * as assert from "assert";
 import { certManagerValues } from "../../components/kubernetes/cert-manager";
 import { ingressControllerValues, nginxConfigEntries } from "../../components/kubernetes/ingress-controller";
 import { at } from "../support/runs";
-import { parseConfig, PlatformConfig, PROJECT } from "../../components/config";
-import { readStackConfig, stackPlatformConfig } from "../../plan/stack-config";
+import { stackPlatformConfig } from "../../plan/stack-config";
+import { stackConfig } from "../networking/support";
 import { certManager, nginxIngress } from "../../components/facts";
-
-/** A stack's config with raw key overrides, validated like the program does. */
-function configWith(stack: string, overrides: Record<string, unknown>): PlatformConfig {
-    const raw = readStackConfig(stack);
-    const own: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(raw)) if (k.startsWith(`${PROJECT}:`)) own[k.slice(PROJECT.length + 1)] = v;
-    return parseConfig({ ...own, ...overrides }, raw["azure-native:location"]);
-}
 
 describe("Helm values (pure builders)", () => {
     describe("certManagerValues", () => {
@@ -31,14 +23,14 @@ describe("Helm values (pure builders)", () => {
         });
 
         it("passes the configured resolvers, in order, as the only DNS-01 nameservers", () => {
-            const v = certManagerValues(configWith("dev", { recursiveNameservers: ["9.9.9.9:53", "149.112.112.112:53"] }), "id");
+            const v = certManagerValues(stackConfig("dev", { recursiveNameservers: ["9.9.9.9:53", "149.112.112.112:53"] }), "id");
             assert.strictEqual(at(v, "dns01RecursiveNameservers"), "9.9.9.9:53,149.112.112.112:53");
             assert.strictEqual(at(v, "dns01RecursiveNameserversOnly"), true);
         });
 
         it("enables PodDisruptionBudgets only with two or more replicas, for every component", () => {
             for (const [replicas, enabled] of [[1, false], [2, true], [3, true]] as const) {
-                const v = certManagerValues(configWith("staging", { certManagerReplicas: replicas }), "id");
+                const v = certManagerValues(stackConfig("staging", { certManagerReplicas: replicas }), "id");
                 for (const prefix of ["", "webhook.", "cainjector."]) {
                     assert.strictEqual(at(v, `${prefix}replicaCount`), replicas);
                     assert.strictEqual(at(v, `${prefix}podDisruptionBudget.enabled`), enabled, `${prefix}${replicas}`);
@@ -53,8 +45,8 @@ describe("Helm values (pure builders)", () => {
         });
 
         it("turns the ServiceMonitor on with monitoring only", () => {
-            assert.strictEqual(at(certManagerValues(configWith("dev", { monitoringEnabled: true }), "id"), "prometheus.servicemonitor.enabled"), true);
-            assert.strictEqual(at(certManagerValues(configWith("dev", { monitoringEnabled: false }), "id"), "prometheus.servicemonitor.enabled"), false);
+            assert.strictEqual(at(certManagerValues(stackConfig("dev", { monitoringEnabled: true }), "id"), "prometheus.servicemonitor.enabled"), true);
+            assert.strictEqual(at(certManagerValues(stackConfig("dev", { monitoringEnabled: false }), "id"), "prometheus.servicemonitor.enabled"), false);
         });
     });
 
@@ -84,8 +76,8 @@ describe("Helm values (pure builders)", () => {
         });
 
         it("follows the replica count, with a PDB from two replicas", () => {
-            assert.strictEqual(at(ingressControllerValues(configWith("staging", { ingressReplicas: 1 }), ip), "controller.podDisruptionBudget.enabled"), false);
-            const v = ingressControllerValues(configWith("staging", { ingressReplicas: 4 }), ip);
+            assert.strictEqual(at(ingressControllerValues(stackConfig("staging", { ingressReplicas: 1 }), ip), "controller.podDisruptionBudget.enabled"), false);
+            const v = ingressControllerValues(stackConfig("staging", { ingressReplicas: 4 }), ip);
             assert.strictEqual(at(v, "controller.replicaCount"), 4);
             assert.strictEqual(at(v, "controller.podDisruptionBudget.enabled"), true);
         });
