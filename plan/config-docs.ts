@@ -34,11 +34,18 @@ export function replaceBetween(text: string, start: string, end: string, block: 
     return text.slice(0, a + start.length) + block + text.slice(b);
 }
 
-/** Pulumi.yaml's `config:` block: every simple key with its type, description and static default. */
+/**
+ * Pulumi.yaml's `config:` block: every simple key that is required or has a static default.
+ * The Pulumi CLI treats a declared key without `default` as required on every stack
+ * (pulumi/pulumi pkg/workspace/config.go, mergeConfig: "Stack '<name>' is missing configuration
+ * values"), so optional keys whose default depends on the environment stay undeclared here and
+ * are documented in the README's table instead.
+ */
 export function renderProjectConfig(): string {
     const config: Record<string, Record<string, unknown>> = {};
     for (const [key, spec] of Object.entries(CONFIG_KEYS as Record<string, ConfigKeySpec>)) {
         if (spec.type === "structured") continue;
+        if (!spec.required && spec.default === undefined) continue;
         const d: Record<string, unknown> = { type: spec.type };
         if (spec.type === "array") d.items = { type: "string" };
         d.description = spec.description + (spec.defaultText ? ` Default: ${spec.defaultText}.` : "") + (spec.required ? " Required." : "");

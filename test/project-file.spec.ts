@@ -18,14 +18,36 @@ describe("Pulumi.yaml", () => {
         assert.strictEqual(doc.stackConfigDir, "stacks");
     });
 
-    it("declares every simple key the program reads, with its type, description and static default", () => {
-        for (const [key, spec] of keys.filter(([, s]) => s.type !== "structured")) {
+    it("declares every required key without a default, and every key with a static default", () => {
+        for (const [key, spec] of keys.filter(([, s]) => s.type !== "structured" && (s.required || s.default !== undefined))) {
             const d = doc.config[key];
             assert.ok(d, `Pulumi.yaml does not declare ${key}`);
             assert.strictEqual(d.type, spec.type, key);
             if (spec.type === "array") assert.deepStrictEqual(d.items, { type: "string" }, key);
             assert.ok(d.description?.startsWith(spec.description), key);
             assert.deepStrictEqual(d.default, spec.default, `${key}: Pulumi.yaml default differs from components/config.ts`);
+        }
+    });
+
+    // The Pulumi CLI (pulumi/pulumi pkg/workspace/config.go, mergeConfig) requires every key declared
+    // without `default` or `value` on every stack, before the program runs.
+    it("declares no optional key without a default (the CLI would require it on every stack)", () => {
+        for (const [key, d] of Object.entries(doc.config)) {
+            if ("default" in d || "value" in d) continue;
+            const spec = (CONFIG_KEYS as Record<string, ConfigKeySpec>)[key];
+            assert.ok(spec?.required, `Pulumi.yaml declares optional key ${key} without a default: the CLI would stop every stack that leaves it unset`);
+        }
+    });
+
+    it("every stack file sets every key the CLI requires", () => {
+        const stacksDir = path.join(__dirname, "..", doc.stackConfigDir);
+        const stackFiles = fs.readdirSync(stacksDir).filter((f) => /^Pulumi\..+\.yaml$/.test(f));
+        assert.ok(stackFiles.length >= 3, "expected the dev, staging and prod stack files");
+        const required = Object.entries(doc.config).filter(([, d]) => !("default" in d) && !("value" in d)).map(([k]) => k);
+        for (const f of stackFiles) {
+            const stack = (parseYaml(fs.readFileSync(path.join(stacksDir, f), "utf8")) ?? {}) as { config?: Record<string, unknown> };
+            const missing = required.filter((k) => !(`${doc.name}:${k}` in (stack.config ?? {})) && !(k in (stack.config ?? {})));
+            assert.deepStrictEqual(missing, [], `${f} leaves keys unset that the Pulumi CLI requires`);
         }
     });
 
