@@ -5,46 +5,41 @@
 import * as fs from "fs";
 import * as path from "path";
 import { ConfigError } from "../components/config";
-import { listStacks, REPO_ROOT, STACKS_DIR } from "./stack-config";
+import { REPO_ROOT, STACKS_DIR } from "./stack-config";
+import { HELP_OPTION, oneOf, parseCli, TEXT_OR_JSON, TextOrJson, usageFailure } from "../policy-pack/cli-args";
 import { runProgram } from "./program";
 import { PHASES, PlanContext } from "./phases";
 
-interface Args { stack: string; format: "text" | "json"; out: string; stacksDir: string }
+const USAGE = `usage: npm start -- [--stack NAME] [--format text|json] [--out DIR] [--stacks-dir DIR]
 
-function parseArgs(argv: string[]): Args {
-    const args: Args = { stack: "dev", format: "text", out: path.join(REPO_ROOT, "out"), stacksDir: STACKS_DIR };
-    for (let i = 0; i < argv.length; i++) {
-        const a = argv[i];
-        const value = (): string => {
-            const v = argv[++i];
-            if (v === undefined) throw new UsageError(`${a} needs a value`);
-            return v;
-        };
-        if (a === "--stack") args.stack = value();
-        else if (a === "--format") {
-            const f = value();
-            if (f !== "text" && f !== "json") throw new UsageError(`--format must be text or json, not ${f}`);
-            args.format = f;
-        } else if (a === "--out") args.out = path.resolve(value());
-        else if (a === "--stacks-dir") args.stacksDir = path.resolve(value());
-        else if (a === "--help" || a === "-h") throw new UsageError("");
-        else throw new UsageError(`unknown argument ${a}`);
-    }
-    return args;
-}
+Runs the program for one stack under Pulumi mocks (no Azure account, no Pulumi CLI) and writes
+what \`pulumi up\` would build to DIR/<stack>/ (default out/). Stacks: the files in stacks/.
+--format json prints one JSON summary on stdout (use npm start -s to keep npm's banner off it).
+Exit codes: 0 planned, 1 invalid config or a mandatory policy violation, 2 usage error.`;
 
-class UsageError extends Error {}
+const OPTIONS = {
+    ...HELP_OPTION,
+    stack: { type: "string", default: "dev" },
+    format: { type: "string", default: "text" },
+    out: { type: "string" },
+    "stacks-dir": { type: "string" },
+} as const;
 
 export async function main(argv: string[]): Promise<number> {
-    let args: Args;
+    const cli = parseCli("plan", argv, { usage: USAGE, options: OPTIONS });
+    if (cli.stop) return cli.code;
+    let format: TextOrJson;
     try {
-        args = parseArgs(argv);
+        format = oneOf("format", cli.values.format, TEXT_OR_JSON, "text");
     } catch (e) {
-        if (!(e instanceof UsageError)) throw e;
-        if (e.message) console.error(`error: ${e.message}`);
-        console.error(`usage: npm start -- [--stack ${listStacks().join("|")}] [--format text|json] [--out DIR] [--stacks-dir DIR]`);
-        return 2;
+        return usageFailure("plan", USAGE, e).code;
     }
+    const args = {
+        stack: cli.values.stack ?? "dev",
+        format,
+        out: path.resolve(cli.values.out ?? path.join(REPO_ROOT, "out")),
+        stacksDir: path.resolve(cli.values["stacks-dir"] ?? STACKS_DIR),
+    };
     const json = args.format === "json";
     const progress = (line: string): void => { if (!json) console.log(line); };
     const started = Date.now();

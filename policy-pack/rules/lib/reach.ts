@@ -29,7 +29,7 @@ import { Reporter, Subject } from "./rule";
 
 import type { Analysis, Probe as AnalyzerProbe, Protocol, Verdict } from "../../analysis";
 export type { Analysis, Verdict } from "../../analysis";
-type AnalyzerModule = typeof import("../../analysis");
+import * as analyzerModule from "../../analysis";
 
 /** Cilium's reserved identity for the API server; the analyzer names that endpoint the same. */
 export const API_SERVER = "kube-apiserver";
@@ -59,13 +59,6 @@ export interface Model {
     /** What building the model could not decide (unknown values), replayed into each rule's reporter. */
     undecided: string[];
     dataplane: "kubernetes" | "cilium";
-}
-
-let analyzerModule: AnalyzerModule | undefined;
-
-async function loadAnalyzer(): Promise<AnalyzerModule> {
-    analyzerModule ??= await import("../../analysis");
-    return analyzerModule;
 }
 
 function containerPorts(spec: Obj): PodInfo["ports"] {
@@ -215,7 +208,7 @@ async function buildModelUncached(resources: PolicyResource[], cfg: PackConfig, 
         objects.push(namespaceObject(p.namespace, {}));
     }
 
-    const analyzer = await loadAnalyzer();
+    const analyzer = analyzerModule;
     let analysis: Analysis;
     try {
         analysis = analyzer.analyze(objects, { dataplane: cfg.dataplane, externals: { ...cfg.externals } });
