@@ -1,5 +1,5 @@
 /** Peer and port matching, one endpoint at a time: the definition both evaluators follow. */
-import { matchBlock } from "./net";
+import { matchBlock } from "../shared/net";
 import { matches } from "./selectors";
 import type { Dataplane, ModelEndpoint, NamespaceInfo, Peer, PortSpec, Probe } from "./types";
 

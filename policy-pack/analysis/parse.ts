@@ -4,7 +4,7 @@
  */
 import { parseAllDocuments } from "yaml";
 import { AnalysisError, LoadError, objectSources } from "./errors";
-import { Cidr, parseCidr } from "./net";
+import { Cidr, parseCidr } from "../shared/net";
 import { EVERYTHING, Fail, isObject, parseSelector, ParseSelectorOptions } from "./selectors";
 import {
     AnalyzerOptions,

@@ -1,30 +1,17 @@
 /** Kubernetes label selectors: parsing (with the API server's checks) and matching. */
 import type { Requirement, Selector, SelectorOp } from "./types";
+import { isLabelKey, isLabelValue } from "../shared/names";
 
 export type Fail = (field: string, reason: string) => never;
 
 const OPS: readonly SelectorOp[] = ["In", "NotIn", "Exists", "DoesNotExist"];
-const NAME_RE = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-const VALUE_RE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
-const PREFIX_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 export function isObject(v: unknown): v is Record<string, unknown> {
     return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-export function validLabelKey(key: string): boolean {
-    const slash = key.lastIndexOf("/");
-    const name = slash < 0 ? key : key.slice(slash + 1);
-    if (slash >= 0) {
-        const prefix = key.slice(0, slash);
-        if (prefix.length === 0 || prefix.length > 253 || !PREFIX_RE.test(prefix)) return false;
-    }
-    return NAME_RE.test(name);
-}
-
-export function validLabelValue(value: string): boolean {
-    return VALUE_RE.test(value);
-}
+export const validLabelKey = isLabelKey;
+export const validLabelValue = isLabelValue;
 
 export function selectorKey(requirements: Requirement[]): string {
     return requirements.map((r) => `${r.key} ${r.op} ${r.values.join(",")}`).sort().join(" && ");

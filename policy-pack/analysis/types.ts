@@ -1,5 +1,5 @@
 /** Public types of the analyzer and the normalized model both evaluators share. */
-import type { Cidr } from "./net";
+import type { Cidr } from "../shared/net";
 
 export type Dataplane = "kubernetes" | "cilium";
 export type Protocol = "TCP" | "UDP" | "SCTP";

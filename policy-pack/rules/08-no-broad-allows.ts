@@ -7,7 +7,7 @@
 import { EndpointSpec, PackConfig } from "../config";
 import { arr, get, matchesPattern, metaName, namespaceOf, parsePortProto, ResourceLike, selectorMatches, selectsAll, str, subjectOf, T } from "./lib/k8s";
 import { Reporter, stackRule } from "./lib/rule";
-import { Cidr, parseCidr } from "../analysis/net";
+import { Cidr, parseCidr } from "../shared/net";
 
 const ANYWHERE = new Set(["0.0.0.0/0", "::/0"]);
 const WORLD_ENTITIES = new Set(["world", "all", "world-ipv4", "world-ipv6"]);

@@ -1,4 +1,4 @@
-/** IPv4 / IPv6 addresses and CIDR blocks as BigInt ranges (no dependencies). */
+/** IPv4 / IPv6 addresses and CIDR blocks as BigInt ranges: the one CIDR module of the program and the pack. */
 
 export interface Cidr {
     family: 4 | 6;
