@@ -109,10 +109,28 @@ export const istioCsr = {
 
 /** Azure facts. */
 export const azure = {
-    /** Built-in role "DNS Zone Contributor". */
-    dnsZoneContributorRoleId: "befefa01-2a29-4197-83a8-272ff33ce314",
-    /** Built-in role "Network Contributor". */
-    networkContributorRoleId: "4d97b98b-1d4f-4787-a291-c67834d212e7",
+    /**
+     * Built-in role ids (learn.microsoft.com/azure/role-based-access-control/built-in-roles): the same
+     * GUID in every subscription and cloud.
+     */
+    roles: {
+        networkContributor: "4d97b98b-1d4f-4787-a291-c67834d212e7",
+        /** "Azure Kubernetes Service RBAC Cluster Admin": full Kubernetes API rights with Azure RBAC. */
+        aksRbacClusterAdmin: "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b",
+        /** "Azure Kubernetes Service Cluster User Role": may fetch the user kubeconfig (listClusterUserCredential). */
+        aksClusterUser: "4abbcc35-e782-43d8-92c5-2d3f1bd2253f",
+    },
+    /**
+     * What cert-manager's Azure DNS solver does with `hostedZoneName` set: get, create/update and
+     * delete TXT record sets, nothing else (cert-manager v1.21.1 pkg/issuer/acme/dns/azuredns/
+     * azuredns.go: getHostedZoneName returns the configured zone without a Zones call; updateTXTRecord
+     * uses the RecordSets client on TXT only). The platform's custom role grants exactly these.
+     */
+    dnsTxtRecordActions: [
+        "Microsoft.Network/dnszones/TXT/read",
+        "Microsoft.Network/dnszones/TXT/write",
+        "Microsoft.Network/dnszones/TXT/delete",
+    ] as readonly string[],
     /** Azure Load Balancer health probes come from this address. */
     loadBalancerProbeSource: "168.63.129.16/32",
     /** Instance metadata endpoint; the platform never needs it (workload identity instead). */
@@ -122,6 +140,17 @@ export const azure = {
     cloudEnvironment: "AzurePublicCloud",
     /** Subnet delegation AKS requires for API server VNet integration. */
     apiServerSubnetDelegation: "Microsoft.ContainerService/managedClusters",
+} as const;
+
+/**
+ * The platform's own PriorityClass for the ingress controller and cert-manager: above every
+ * workload (default 0), below Kubernetes' system classes (2,000,000,000+), so node pressure evicts
+ * apps before the front door or certificate renewal. User classes may go up to 1,000,000,000
+ * (kubernetes.io/docs/concepts/scheduling-eviction/pod-priority-preemption).
+ */
+export const platformPriorityClass = {
+    name: "platform-critical",
+    value: 1_000_000_000,
 } as const;
 
 /** Let's Encrypt ACME endpoints (letsencrypt.org/docs). */

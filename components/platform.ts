@@ -1,25 +1,31 @@
 /**
  * The whole platform: composes the Azure layer, the Kubernetes layer and the NetworkPolicies.
  * `index.ts` calls it with the validated config; the offline plan and the tests call it too.
+ *
+ * Ordering is by exact dependencies, so the number of dependency edges grows linearly with the
+ * number of apps: each workload waits for its own namespace, that namespace's NetworkPolicies
+ * (default deny and its allows exist before its first pod) and the platform parts it uses.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as resources from "@pulumi/azure-native/resources";
 import * as authorization from "@pulumi/azure-native/authorization";
 import { PlatformConfig } from "./config";
+import { certManager as certManagerFacts, istioCsr as istioCsrFacts, nginxIngress } from "./facts";
 import { PlatformNetwork } from "./azure/network";
 import { IngressIp } from "./azure/ingress-ip";
-import { AksCluster } from "./azure/aks-cluster";
+import { AksCluster, clusterSettings } from "./azure/aks-cluster";
 import { DnsZone } from "./azure/dns-zone";
 import { CertManagerIdentity } from "./azure/cert-manager-identity";
 import { IngressRecords } from "./azure/ingress-records";
 import { PlatformNamespaces } from "./kubernetes/namespaces";
-import { CertManager } from "./kubernetes/cert-manager";
+import { managedNamespaces } from "./kubernetes/namespace-specs";
+import { CertManager, certManagerSettings } from "./kubernetes/cert-manager";
 import { ClusterIssuers } from "./kubernetes/cluster-issuers";
-import { IngressController } from "./kubernetes/ingress-controller";
+import { IngressController, ingressSettings } from "./kubernetes/ingress-controller";
 import { Application } from "./kubernetes/applications";
 import { NetworkPolicies } from "./networking/network-policies";
 import { CertificateMonitoring } from "./kubernetes/monitoring";
-import { IstioCsr } from "./kubernetes/istio-csr";
+import { IstioCsr, istioCsrSettings } from "./kubernetes/istio-csr";
 
 export interface PlatformOutputs {
     resourceGroupName: pulumi.Output<string>;
@@ -36,11 +42,12 @@ export interface PlatformOutputs {
 export function createPlatform(config: PlatformConfig): PlatformOutputs {
     const prefix = `${config.namePrefix}-${config.environment}`;
     const client = authorization.getClientConfigOutput();
+    const protect = config.protectResources;
 
     const group = new resources.ResourceGroup("platform", {
         resourceGroupName: `${prefix}-rg`,
         location: config.location,
-    }, { protect: config.protectResources });
+    }, { protect });
 
     const net = new PlatformNetwork("network", {
         resourceGroupName: group.name,
@@ -50,22 +57,22 @@ export function createPlatform(config: PlatformConfig): PlatformOutputs {
     });
 
     const ingressIp = new IngressIp("ingress-ip", {
-        resourceGroupName: group.name,
+        resourceGroupName: `${prefix}-ingress-rg`,
         location: config.location,
         zones: config.cluster.availabilityZones,
         ipName: `${prefix}-ingress-ip`,
-        protect: config.protectResources,
-    });
+    }, { protect });
 
     const cluster = new AksCluster("aks", {
         resourceGroupName: group.name,
-        config,
+        location: config.location,
+        controlPlaneIdentityName: `${prefix}-aks-control-plane`,
+        settings: clusterSettings(config),
         nodeSubnetId: net.nodeSubnetId,
         apiServerSubnetId: net.apiServerSubnetId,
-        vnetId: net.vnetId,
-        ingressIpId: ingressIp.id,
+        ingressIpResourceGroupId: ingressIp.resourceGroupId,
         subscriptionId: client.subscriptionId,
-    });
+    }, { protect });
 
     const zone = new DnsZone("dns", {
         resourceGroupName: group.name,
@@ -73,11 +80,11 @@ export function createPlatform(config: PlatformConfig): PlatformOutputs {
         iodefEmail: config.dns.caaIodefEmail,
         ttl: config.dns.recordTtl,
         parentZone: config.dns.parentZone,
-        protect: config.protectResources,
-    });
+    }, { protect });
 
     const identity = new CertManagerIdentity("cert-manager-identity", {
         resourceGroupName: group.name,
+        resourceGroupId: group.id,
         location: config.location,
         identityName: `${prefix}-cert-manager`,
         oidcIssuerUrl: cluster.oidcIssuerUrl,
@@ -93,52 +100,48 @@ export function createPlatform(config: PlatformConfig): PlatformOutputs {
     });
 
     // Kubernetes layer: everything goes through the cluster's provider, in dependency order:
-    // namespaces -> cert-manager (after its Azure identity) -> issuers -> certificate + ingress -> apps.
-    const provider = cluster.provider;
-    const namespaces = new PlatformNamespaces("namespaces", { config, provider });
-    // Policies exist before any platform pod starts: default deny from the first second, with
-    // every allow already in place (a release installed before its allows would hang on its hooks).
-    const policies = new NetworkPolicies("network-policies", { config, provider, dependsOn: namespaces.all });
+    // namespaces -> their policies -> cert-manager (after its Azure identity) -> issuers ->
+    // wildcard certificate + ingress -> apps.
+    const k8sOpts = { providers: [cluster.provider] };
+    const namespaces = new PlatformNamespaces("namespaces", { namespaces: managedNamespaces(config) }, k8sOpts);
+    const policies = new NetworkPolicies("network-policies", { config, provider: cluster.provider, dependsOn: namespaces.all });
+    /** A namespace and its NetworkPolicies: what a workload in it must wait for. */
+    const ready = (namespace: string): pulumi.Resource[] => [namespaces.byName[namespace], ...(policies.byNamespace.get(namespace) ?? [])];
 
     const certManager = new CertManager("cert-manager", {
-        config,
-        provider,
+        settings: certManagerSettings(config),
         identityClientId: identity.clientId,
-        dependsOn: [...namespaces.all, ...identity.ready, policies],
-    });
+    }, { ...k8sOpts, dependsOn: [...ready(certManagerFacts.namespace), namespaces.priorityClass, ...identity.ready] });
 
-    if (config.monitoring.enabled) {
-        new CertificateMonitoring("monitoring", { provider, certManagerRelease: certManager.release });
+    if (config.monitoring.mode === "prometheus-operator") {
+        new CertificateMonitoring("monitoring", { provider: cluster.provider, certManagerRelease: certManager.release });
     }
 
     const issuers = new ClusterIssuers("cluster-issuers", {
-        config,
-        provider,
-        certManagerRelease: certManager.release,
+        email: config.acme.email,
+        cnameZones: config.acme.cnameZones,
         dns: pulumi.all([client.subscriptionId, group.name, zone.zoneName, identity.clientId]).apply(
             ([subscriptionId, resourceGroupName, zoneName, identityClientId]) => ({ subscriptionId, resourceGroupName, zoneName, identityClientId })),
-        dependsOn: namespaces.all,
-    });
+    }, { ...k8sOpts, dependsOn: [certManager.release] });
 
     if (config.istioCsr.enabled) {
-        new IstioCsr("istio-csr", { config, provider, dependsOn: [...namespaces.all, policies, certManager.release, ...issuers.ready] });
+        new IstioCsr("istio-csr", {
+            settings: istioCsrSettings(config),
+        }, { ...k8sOpts, dependsOn: [...ready(istioCsrFacts.namespace), certManager.release, ...issuers.ready] });
     }
 
     const ingress = new IngressController("ingress", {
-        config,
-        provider,
-        staticIp: pulumi.all([group.name]).apply(([resourceGroupName]) => ({ name: ingressIp.ipName, resourceGroupName })),
-        issuers: issuers.ready,
-        dnsReady: [...zone.ready, ...identity.ready],
-        dependsOn: [...namespaces.all, ...cluster.networkRoles, policies],
-    });
+        settings: ingressSettings(config),
+        zoneName: config.dns.zoneName,
+        issuer: config.acme.issuer,
+        staticIp: ingressIp.resourceGroupName.apply((resourceGroupName) => ({ name: ingressIp.ipName, resourceGroupName })),
+        certificateDependsOn: [...issuers.ready, ...zone.ready, ...identity.ready],
+    }, { ...k8sOpts, dependsOn: [...ready(nginxIngress.namespace), namespaces.priorityClass, ...cluster.networkRoles] });
 
     for (const app of config.apps) {
-        new Application(`app-${app.name}`, {
-            app,
-            config,
-            provider,
-            dependsOn: [namespaces.byName[app.name], policies, ingress.release, ...issuers.ready],
+        new Application(`app-${app.name}`, { app, issuer: config.acme.issuer }, {
+            ...k8sOpts,
+            dependsOn: [...ready(app.name), ingress.release, ...(app.certificate === "dedicated" ? issuers.ready : [])],
         });
     }
 

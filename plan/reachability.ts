@@ -6,10 +6,11 @@
 import { analyze, Matrix, Probe } from "../policy-pack/analysis";
 import type { PlanResource } from "../policy-pack/plan-resource";
 import { PlatformConfig } from "../components/config";
-import { parseIpv4Cidr } from "../components/net";
+import { parseCidr } from "../policy-pack/shared/net";
+const parseIpv4Cidr = (t: string): { base: number } | undefined => { const c = parseCidr(t); return c && c.family === 4 ? { base: Number(c.start) } : undefined; };
 import { isManifest, manifestOf } from "./manifests";
 import { platformPods, podObjects } from "./workloads";
-import { managedNamespaces } from "../components/kubernetes/namespaces";
+import { managedNamespaces } from "../components/kubernetes/namespace-specs";
 
 export interface Reachability {
     probes: Probe[];

@@ -5,7 +5,7 @@
  * workloads; the pods carry no flow knowledge.
  */
 import { PlatformConfig } from "../components/config";
-import { certManager, http01Solver, istioCsr, kubeSystem, NAMESPACE_NAME_LABEL, nginxIngress, PortFact } from "../components/facts";
+import { certManager, istioCsr, kubeSystem, NAMESPACE_NAME_LABEL, nginxIngress, PortFact } from "../components/facts";
 
 export interface PodFact {
     namespace: string;
@@ -23,7 +23,6 @@ export function platformPods(config: PlatformConfig): PodFact[] {
         { namespace: certManager.namespace, name: "cert-manager-cainjector", labels: { ...certManager.podLabels.cainjector, ...instance }, ports: [certManager.ports.metrics] },
         { namespace: certManager.namespace, name: "cert-manager-startupapicheck", labels: { ...certManager.podLabels.startupApiCheck, ...instance }, ports: [] },
         { namespace: nginxIngress.namespace, name: "nginx-ingress-controller", labels: nginxIngress.podLabels(nginxIngress.releaseName), ports: Object.values(nginxIngress.ports) },
-        ...(config.acme.http01Enabled ? [{ namespace: nginxIngress.namespace, name: "http01-solver", labels: http01Solver.podLabels, ports: [http01Solver.port] }] : []),
         ...(config.istioCsr.enabled ? [{ namespace: istioCsr.namespace, name: "cert-manager-istio-csr", labels: istioCsr.podLabels, ports: [istioCsr.ports.grpc, istioCsr.ports.metrics] }] : []),
         ...(config.istioCsr.enabled ? config.istioCsr.meshNamespaces.map((ns) => ({ namespace: ns, name: "istiod", labels: { app: "istiod" }, ports: [] })) : []),
         { namespace: kubeSystem.namespace, name: "coredns", labels: kubeSystem.dnsPodLabels, ports: kubeSystem.dnsPorts },

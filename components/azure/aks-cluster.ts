@@ -1,27 +1,38 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as containerservice from "@pulumi/azure-native/containerservice";
-import * as authorization from "@pulumi/azure-native/authorization";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import { parse as parseYaml, stringify as toYaml } from "yaml";
 import { azure } from "../facts";
-import { PlatformConfig } from "../config";
+import { MaintenanceWindow, NetworkConfig, PlatformConfig } from "../config";
+import { childOptions } from "../component";
+import { subscriptionRoleId, roleAssignment } from "./roles";
 
-export interface AksClusterArgs {
-    /** Resource group of the cluster. Required. */
-    resourceGroupName: pulumi.Input<string>;
-    /** Validated platform configuration (cluster, network, environment). Required. */
-    config: PlatformConfig;
-    /** Node subnet id. Required. */
-    nodeSubnetId: pulumi.Input<string>;
-    /** Subnet delegated to AKS for the VNet-integrated API server. Required. */
-    apiServerSubnetId: pulumi.Input<string>;
-    /** VNet id: the cluster identity gets Network Contributor on it (it manages load balancer and API server addresses there). Required. */
-    vnetId: pulumi.Input<string>;
-    /** Static ingress IP id: the cluster identity gets Network Contributor on it so the cloud provider can attach it. Required. */
-    ingressIpId: pulumi.Input<string>;
-    /** Subscription id, for role definition ids. Required. */
-    subscriptionId: pulumi.Input<string>;
+/** What the cluster is built from: the config's cluster settings plus what the environment decides. */
+export interface ClusterSettings {
+    /** AKS resource name. */
+    readonly name: string;
+    readonly dnsPrefix: string;
+    /** Standard carries the API server's uptime SLA (prod); Free has none. */
+    readonly tier: "Free" | "Standard";
+    /** Taint the system pool so only critical add-ons run there (prod). */
+    readonly dedicatedSystemPool: boolean;
+    readonly cluster: PlatformConfig["cluster"];
+    readonly network: Pick<NetworkConfig, "podCidr" | "serviceCidr" | "dnsServiceIp">;
+}
+
+/** The cluster settings of a stack. */
+export function clusterSettings(config: PlatformConfig): ClusterSettings {
+    const prod = config.environment === "prod";
+    const prefix = `${config.namePrefix}-${config.environment}`;
+    return {
+        name: `${prefix}-aks`,
+        dnsPrefix: prefix,
+        tier: prod ? "Standard" : "Free",
+        dedicatedSystemPool: prod,
+        cluster: config.cluster,
+        network: config.network,
+    };
 }
 
 /** Cluster settings as plain data: the hardening lives here, testable without Pulumi. */
@@ -34,14 +45,15 @@ export interface ClusterIds {
     controlPlaneIdentityId: pulumi.Input<string>;
 }
 
-export function clusterSpec(config: PlatformConfig, ids: ClusterIds): ClusterSpec {
-    const c = config.cluster;
-    const prod = config.environment === "prod";
+export function clusterSpec(s: ClusterSettings, ids: ClusterIds): ClusterSpec {
+    const c = s.cluster;
     const zones = c.availabilityZones.length > 0 ? [...c.availabilityZones] : undefined;
     return {
+        // Applies when the cluster is created; afterwards the upgrade channel moves the version and
+        // the component ignores changes to it (see ignoreChanges below and docs/upgrades.md).
         kubernetesVersion: c.kubernetesVersion,
-        dnsPrefix: `${config.namePrefix}-${config.environment}`,
-        sku: { name: "Base", tier: prod ? "Standard" : "Free" }, // Standard tier carries the API server SLA
+        dnsPrefix: s.dnsPrefix,
+        sku: { name: "Base", tier: s.tier },
         // User-assigned, not system-assigned: with our own VNet and API server VNet integration the
         // identity must hold Network Contributor on the subnets before the cluster is created.
         identity: { type: "UserAssigned", userAssignedIdentities: [ids.controlPlaneIdentityId] },
@@ -49,8 +61,10 @@ export function clusterSpec(config: PlatformConfig, ids: ClusterIds): ClusterSpe
         disableLocalAccounts: true, // only Entra ID identities can sign in; no static admin kubeconfig
         aadProfile: {
             managed: true,
-            enableAzureRBAC: true, // Kubernetes authorization through Azure role assignments
-            adminGroupObjectIDs: c.adminGroupObjectIds.length > 0 ? [...c.adminGroupObjectIds] : undefined,
+            // Kubernetes authorization through Azure role assignments. With it, aadProfile's
+            // adminGroupObjectIDs grants nothing (learn.microsoft.com/azure/aks/manage-azure-rbac):
+            // admins get Azure roles on the cluster instead (AksCluster below).
+            enableAzureRBAC: true,
         },
         oidcIssuerProfile: { enabled: true },
         securityProfile: {
@@ -70,9 +84,9 @@ export function clusterSpec(config: PlatformConfig, ids: ClusterIds): ClusterSpe
             networkPolicy: "cilium", // policies are enforced; with "none" every NetworkPolicy is silently ignored
             loadBalancerSku: "standard",
             outboundType: "loadBalancer",
-            podCidr: config.network.podCidr,
-            serviceCidr: config.network.serviceCidr,
-            dnsServiceIP: config.network.dnsServiceIp,
+            podCidr: s.network.podCidr,
+            serviceCidr: s.network.serviceCidr,
+            dnsServiceIP: s.network.dnsServiceIp,
         },
         agentPoolProfiles: [
             {
@@ -87,8 +101,8 @@ export function clusterSpec(config: PlatformConfig, ids: ClusterIds): ClusterSpe
                 count: c.systemPool.minCount,
                 availabilityZones: zones,
                 vnetSubnetID: ids.nodeSubnetId,
-                // In prod only system pods run here, so apps cannot starve CoreDNS or the konnectivity agents.
-                nodeTaints: prod ? ["CriticalAddonsOnly=true:NoSchedule"] : undefined,
+                // Only critical add-ons run here, so apps cannot starve CoreDNS or the metrics agents.
+                nodeTaints: s.dedicatedSystemPool ? ["CriticalAddonsOnly=true:NoSchedule"] : undefined,
                 upgradeSettings: { maxSurge: "33%" },
             },
             {
@@ -109,6 +123,29 @@ export function clusterSpec(config: PlatformConfig, ids: ClusterIds): ClusterSpe
     };
 }
 
+/** AKS's planned-maintenance configuration names: AKS only reads windows under these two names. */
+export const MAINTENANCE_CONFIGURATIONS = {
+    cluster: "aksManagedAutoUpgradeSchedule",
+    nodeOs: "aksManagedNodeOSUpgradeSchedule",
+} as const;
+
+/**
+ * The maintenance windows as MaintenanceConfiguration bodies: weekly, every week, with the
+ * configured start, duration and UTC offset (learn.microsoft.com/azure/aks/planned-maintenance).
+ */
+export function maintenanceWindows(windows: PlatformConfig["cluster"]["upgradeWindows"]): { configName: string; maintenanceWindow: containerservice.MaintenanceConfigurationArgs["maintenanceWindow"] }[] {
+    const body = (w: MaintenanceWindow): containerservice.MaintenanceConfigurationArgs["maintenanceWindow"] => ({
+        schedule: { weekly: { dayOfWeek: w.day, intervalWeeks: 1 } },
+        startTime: w.start,
+        durationHours: w.durationHours,
+        utcOffset: w.utcOffset,
+    });
+    return [
+        { configName: MAINTENANCE_CONFIGURATIONS.cluster, maintenanceWindow: body(windows.cluster) },
+        { configName: MAINTENANCE_CONFIGURATIONS.nodeOs, maintenanceWindow: body(windows.nodeOs) },
+    ];
+}
+
 /**
  * Rewrites AKS's Entra ID (exec) kubeconfig to sign in with the Azure CLI's token, as
  * `kubelogin convert-kubeconfig -l azurecli` does: non-interactive, so `pulumi up` in CI works
@@ -126,7 +163,28 @@ export function toAzureCliKubeconfig(kubeconfig: string): string {
     return toYaml(doc);
 }
 
-/** A hardened AKS cluster: Entra ID + Azure RBAC only, workload identity, Cilium policy, zones, auto-upgrades. */
+export interface AksClusterArgs {
+    /** Resource group of the cluster. Required. */
+    resourceGroupName: pulumi.Input<string>;
+    /** Azure region. Required. */
+    location: string;
+    /** Azure name of the control plane's user-assigned identity. Required. */
+    controlPlaneIdentityName: string;
+    /** Name, tier, pools, upgrades and network settings (`clusterSettings(config)`). Required. */
+    settings: ClusterSettings;
+    /** Node subnet id: the control plane gets Network Contributor on it. Required. */
+    nodeSubnetId: pulumi.Input<string>;
+    /** API server subnet id (delegated): the control plane gets Network Contributor on it. Required. */
+    apiServerSubnetId: pulumi.Input<string>;
+    /** The ingress IP's own resource group: the cloud provider lists public IPs there. Required. */
+    ingressIpResourceGroupId: pulumi.Input<string>;
+    /** Subscription id, for role definition ids. Required. */
+    subscriptionId: pulumi.Input<string>;
+    /** Extra cluster settings merged into the spec (the managed Prometheus profile). Default: none. */
+    addOns?: Partial<ClusterSpec>;
+}
+
+/** A hardened AKS cluster: Entra ID + Azure RBAC only, workload identity, Cilium policy, zones, auto-upgrades in windows. */
 export class AksCluster extends pulumi.ComponentResource {
     readonly clusterName: pulumi.Output<string>;
     readonly clusterId: pulumi.Output<string>;
@@ -141,42 +199,64 @@ export class AksCluster extends pulumi.ComponentResource {
 
     constructor(name: string, args: AksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:azure:AksCluster", name, {}, opts);
-        const cfg = args.config;
+        const s = args.settings;
         // The control plane's identity exists first, so it can be granted what the cluster needs at creation.
         const controlPlane = new managedidentity.UserAssignedIdentity(`${name}-control-plane`, {
             resourceGroupName: args.resourceGroupName,
-            location: cfg.location,
-            resourceName: `${cfg.namePrefix}-${cfg.environment}-aks-control-plane`,
-        }, { parent: this });
+            location: args.location,
+            resourceName: args.controlPlaneIdentityName,
+        }, childOptions(this, opts));
         const principalId = controlPlane.principalId;
-        const networkContributor = pulumi.interpolate`/subscriptions/${args.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${azure.networkContributorRoleId}`;
-        // It places the API server in its delegated subnet, manages load balancer frontends in the
-        // VNet and attaches the static ingress IP: Network Contributor on exactly those two resources.
-        const vnetRole = new authorization.RoleAssignment(`${name}-vnet-network-contributor`, {
+        const networkContributor = subscriptionRoleId(args.subscriptionId, azure.roles.networkContributor);
+        // Network Contributor exactly where the control plane works: the two subnets (API server VNet
+        // integration with your own VNet: learn.microsoft.com/azure/aks/api-server-vnet-integration,
+        // "Bring your own VNet"), and the ingress IP's own resource group, where the cloud provider
+        // lists and updates public IPs (see IngressIp). Never the DNS zone's group.
+        const grants: [string, pulumi.Input<string>][] = [
+            ["node-subnet", args.nodeSubnetId],
+            ["apiserver-subnet", args.apiServerSubnetId],
+            ["ingress-ip-group", args.ingressIpResourceGroupId],
+        ];
+        this.networkRoles = grants.map(([what, scope]) => roleAssignment(`${name}-${what}-network-contributor`, {
             principalId,
             principalType: "ServicePrincipal",
             roleDefinitionId: networkContributor,
-            scope: args.vnetId,
-        }, { parent: this });
-        const ipRole = new authorization.RoleAssignment(`${name}-ingress-ip-network-contributor`, {
-            principalId,
-            principalType: "ServicePrincipal",
-            roleDefinitionId: networkContributor,
-            scope: args.ingressIpId,
-        }, { parent: this });
+            scope,
+        }, childOptions(this, opts)));
 
         const cluster = new containerservice.ManagedCluster(name, {
             resourceGroupName: args.resourceGroupName,
-            location: cfg.location,
-            resourceName: `${cfg.namePrefix}-${cfg.environment}-aks`,
-            ...clusterSpec(cfg, { ...args, controlPlaneIdentityId: controlPlane.id }),
+            location: args.location,
+            resourceName: s.name,
+            ...clusterSpec(s, { ...args, controlPlaneIdentityId: controlPlane.id }),
+            ...args.addOns,
         }, {
-            parent: this,
-            protect: cfg.protectResources,
-            dependsOn: [vnetRole, ipRole],
+            ...childOptions(this, opts, this.networkRoles),
             // The autoscaler owns node counts; AKS owns the version once auto-upgrade moves it.
             ignoreChanges: ["agentPoolProfiles[*].count", "kubernetesVersion", "agentPoolProfiles[*].orchestratorVersion"],
         });
+
+        // With Azure RBAC, Kubernetes rights come from Azure roles on the cluster: Cluster Admin for
+        // the API, Cluster User to fetch a kubeconfig (mspnp/aks-baseline assigns the same pair).
+        for (const group of s.cluster.adminGroupObjectIds) {
+            for (const [what, role] of [["rbac-cluster-admin", azure.roles.aksRbacClusterAdmin], ["cluster-user", azure.roles.aksClusterUser]] as const) {
+                roleAssignment(`${name}-admins-${group.slice(0, 8)}-${what}`, {
+                    principalId: group,
+                    principalType: "Group",
+                    roleDefinitionId: subscriptionRoleId(args.subscriptionId, role),
+                    scope: cluster.id,
+                }, childOptions(this, opts));
+            }
+        }
+
+        for (const w of maintenanceWindows(s.cluster.upgradeWindows)) {
+            new containerservice.MaintenanceConfiguration(`${name}-${w.configName}`, {
+                resourceGroupName: args.resourceGroupName,
+                resourceName: cluster.name,
+                configName: w.configName,
+                maintenanceWindow: w.maintenanceWindow,
+            }, childOptions(this, opts));
+        }
 
         const credentials = containerservice.listManagedClusterUserCredentialsOutput({
             resourceGroupName: args.resourceGroupName,
@@ -192,9 +272,8 @@ export class AksCluster extends pulumi.ComponentResource {
             kubeconfig: this.kubeconfig,
             enableServerSideApply: true,
             deleteUnreachable: false,
-        }, { parent: this });
+        }, childOptions(this, opts));
 
-        this.networkRoles = [vnetRole, ipRole];
         this.clusterName = cluster.name;
         this.clusterId = cluster.id;
         this.oidcIssuerUrl = cluster.oidcIssuerProfile.apply((p) => p?.issuerURL ?? "");

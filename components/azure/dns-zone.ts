@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as dns from "@pulumi/azure-native/dns";
 import { letsEncrypt } from "../facts";
+import { childOptions } from "../component";
 
 export interface DnsZoneArgs {
     /** Resource group of the zone. Required. */
@@ -13,8 +14,6 @@ export interface DnsZoneArgs {
     ttl?: number;
     /** Parent Azure DNS zone to write the NS delegation into. Default: none (delegate by hand with the `nameServers` output). */
     parentZone?: { name: string; resourceGroupName: string };
-    /** Protect the zone from deletion. Default: false. */
-    protect?: boolean;
 }
 
 export interface CaaRecord {
@@ -53,7 +52,7 @@ export class DnsZone extends pulumi.ComponentResource {
             zoneName: args.zoneName,
             location: "global",
             zoneType: "Public",
-        }, { parent: this, protect: args.protect ?? false });
+        }, childOptions(this, opts));
 
         new dns.RecordSet(`${name}-caa`, {
             resourceGroupName: args.resourceGroupName,
@@ -62,7 +61,7 @@ export class DnsZone extends pulumi.ComponentResource {
             recordType: "CAA",
             ttl: args.ttl ?? 3600,
             caaRecords: caaRecords(args.iodefEmail),
-        }, { parent: this });
+        }, childOptions(this, opts));
 
         this.nameServers = zone.nameServers.apply((ns) => ns ?? []);
         this.ready = [zone];
@@ -74,7 +73,7 @@ export class DnsZone extends pulumi.ComponentResource {
                 recordType: "NS",
                 ttl: args.ttl ?? 3600,
                 nsRecords: this.nameServers.apply((ns) => ns.map((nsdname) => ({ nsdname }))),
-            }, { parent: this });
+            }, childOptions(this, opts));
             this.ready.push(delegation);
         }
 

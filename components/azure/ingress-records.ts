@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as dns from "@pulumi/azure-native/dns";
+import { childOptions } from "../component";
 
 export interface IngressRecordsArgs {
     /** Resource group of the zone. Required. */
@@ -27,7 +28,7 @@ export class IngressRecords extends pulumi.ComponentResource {
                 recordType: "A",
                 ttl: args.ttl,
                 aRecords: [{ ipv4Address: args.address }],
-            }, { parent: this });
+            }, childOptions(this, opts));
         }
         this.registerOutputs({});
     }

@@ -2,14 +2,15 @@ import * as pulumi from "@pulumi/pulumi";
 import * as network from "@pulumi/azure-native/network";
 import { azure } from "../facts";
 import { NetworkConfig } from "../config";
+import { childOptions } from "../component";
 
 export interface PlatformNetworkArgs {
     /** Resource group the VNet lives in. Required. */
     resourceGroupName: pulumi.Input<string>;
     /** Azure region. Required. */
     location: pulumi.Input<string>;
-    /** Address plan, validated by config. Required. */
-    addresses: NetworkConfig;
+    /** Address plan (VNet, node subnet, API server subnet), validated by config. Required. */
+    addresses: Pick<NetworkConfig, "vnetAddressSpace" | "nodeSubnetCidr" | "apiServerSubnetCidr">;
     /** Prefix of resource names. Required. */
     namePrefix: string;
 }
@@ -30,14 +31,14 @@ export class PlatformNetwork extends pulumi.ComponentResource {
             location: args.location,
             virtualNetworkName: `${args.namePrefix}-vnet`,
             addressSpace: { addressPrefixes: [args.addresses.vnetAddressSpace] },
-        }, { parent: this, ignoreChanges: ["subnets"] }); // subnets are their own resources below
+        }, { ...childOptions(this, opts), ignoreChanges: ["subnets"] }); // subnets are their own resources below
 
         const nodes = new network.Subnet(`${name}-nodes`, {
             resourceGroupName: args.resourceGroupName,
             virtualNetworkName: vnet.name,
             subnetName: "nodes",
             addressPrefix: args.addresses.nodeSubnetCidr,
-        }, { parent: this });
+        }, childOptions(this, opts));
 
         const apiServer = new network.Subnet(`${name}-apiserver`, {
             resourceGroupName: args.resourceGroupName,
@@ -45,7 +46,7 @@ export class PlatformNetwork extends pulumi.ComponentResource {
             subnetName: "apiserver",
             addressPrefix: args.addresses.apiServerSubnetCidr,
             delegations: [{ name: "aks-apiserver", serviceName: azure.apiServerSubnetDelegation }],
-        }, { parent: this, dependsOn: [nodes] }); // Azure rejects concurrent subnet writes on one VNet
+        }, childOptions(this, opts, [nodes])); // Azure rejects concurrent subnet writes on one VNet
 
         this.vnetId = vnet.id;
         this.nodeSubnetId = nodes.id;

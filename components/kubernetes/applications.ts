@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { apps as appFacts, nginxIngress } from "../facts";
-import { AppConfig, PlatformConfig } from "../config";
+import { apps as appFacts, IssuerName, nginxIngress } from "../facts";
+import { AppConfig } from "../config";
+import { childOptions } from "../component";
 
 import type * as inputs from "@pulumi/kubernetes/types/input";
 
@@ -14,8 +15,14 @@ export interface AppManifests {
     podDisruptionBudget?: inputs.policy.v1.PodDisruptionBudget;
 }
 
-/** The shape a team copies: a hardened Deployment, a ClusterIP Service and a TLS Ingress. */
-export function appManifests(app: AppConfig, config: PlatformConfig): AppManifests {
+/**
+ * The shape a team copies: a hardened Deployment, a ClusterIP Service and a TLS Ingress. An app one
+ * label below the zone lists its host under `spec.tls` without a secret, so the controller serves
+ * the wildcard certificate (F5 NGINX v5.5.4 internal/configs/ingress.go, addSSLConfig) and no
+ * certificate is issued for it; an app in a dns01CnameZones domain gets its own certificate from
+ * the stack's ClusterIssuer through cert-manager's ingress-shim.
+ */
+export function appManifests(app: AppConfig, issuer: IssuerName): AppManifests {
     const labels = { ...appFacts.podLabels(app.name) };
     const meta = { name: app.name, namespace: app.name, labels };
     const deployment: AppManifests["deployment"] = {
@@ -70,17 +77,17 @@ export function appManifests(app: AppConfig, config: PlatformConfig): AppManifes
             ports: [{ name: "http", port: appFacts.servicePort, targetPort: appFacts.containerPortName, protocol: "TCP" }],
         },
     };
+    const dedicated = app.certificate === "dedicated";
     const ingress: AppManifests["ingress"] = {
         apiVersion: "networking.k8s.io/v1",
         kind: "Ingress",
-        metadata: {
-            ...meta,
+        metadata: dedicated
             // cert-manager's ingress-shim issues this host's own certificate from the stack's ClusterIssuer.
-            annotations: { "cert-manager.io/cluster-issuer": config.acme.issuer },
-        },
+            ? { ...meta, annotations: { "cert-manager.io/cluster-issuer": issuer } }
+            : meta,
         spec: {
             ingressClassName: nginxIngress.ingressClassName,
-            tls: [{ hosts: [app.host], secretName: `${app.name}-tls` }],
+            tls: [dedicated ? { hosts: [app.host], secretName: `${app.name}-tls` } : { hosts: [app.host] }],
             rules: [{
                 host: app.host,
                 http: {
@@ -105,26 +112,25 @@ export function appManifests(app: AppConfig, config: PlatformConfig): AppManifes
 export interface ApplicationArgs {
     /** The application from config. Required. */
     app: AppConfig;
-    /** Validated platform configuration (issuer, zone). Required. */
-    config: PlatformConfig;
-    /** Kubernetes provider of the cluster. Required. */
-    provider: k8s.Provider;
-    /** The app's namespace, and anything else that must exist first (the ingress controller, the issuers). Default: none. */
-    dependsOn?: pulumi.Resource[];
+    /** ClusterIssuer of a dedicated certificate (apps outside the wildcard). Required. */
+    issuer: IssuerName;
 }
 
-/** One application from config: Deployment, Service, Ingress (and a PDB with 2+ replicas). */
+/**
+ * One application from config: Deployment, Service, Ingress (and a PDB with 2+ replicas). Pass in
+ * `dependsOn` what must exist first: its namespace and that namespace's NetworkPolicies, the
+ * ingress controller (and the issuers, for a dedicated certificate).
+ */
 export class Application extends pulumi.ComponentResource {
     readonly host: string;
 
     constructor(name: string, args: ApplicationArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:kubernetes:Application", name, {}, opts);
-        const m = appManifests(args.app, args.config);
-        const childOpts = { parent: this, provider: args.provider, dependsOn: args.dependsOn ?? [] };
-        const deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, m.deployment, childOpts);
-        const service = new k8s.core.v1.Service(`${name}-service`, m.service, childOpts);
-        new k8s.networking.v1.Ingress(`${name}-ingress`, m.ingress, { ...childOpts, dependsOn: [...childOpts.dependsOn, service] });
-        if (m.podDisruptionBudget) new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, m.podDisruptionBudget, { ...childOpts, dependsOn: [...childOpts.dependsOn, deployment] });
+        const m = appManifests(args.app, args.issuer);
+        const deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, m.deployment, childOptions(this, opts));
+        const service = new k8s.core.v1.Service(`${name}-service`, m.service, childOptions(this, opts));
+        new k8s.networking.v1.Ingress(`${name}-ingress`, m.ingress, childOptions(this, opts, [service]));
+        if (m.podDisruptionBudget) new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, m.podDisruptionBudget, childOptions(this, opts, [deployment]));
         this.host = args.app.host;
         this.registerOutputs({ host: this.host });
     }

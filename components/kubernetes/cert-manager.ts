@@ -1,11 +1,38 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { certManager } from "../facts";
+import { certManager, platformPriorityClass } from "../facts";
 import { PlatformConfig } from "../config";
+import { childOptions } from "../component";
 import { HelmValues, pinnedRelease } from "./helm";
 
-
 type Component = "controller" | "webhook" | "cainjector";
+
+/** What cert-manager's values are built from. */
+export interface CertManagerSettings {
+    /** Replicas of the controller, webhook and cainjector; 2+ gets PodDisruptionBudgets. */
+    readonly replicas: number;
+    /** Prod: more memory, and zone spread that refuses to stack replicas into one zone. */
+    readonly production: boolean;
+    /** `ip:port` resolvers for DNS-01 propagation checks (and only these). */
+    readonly recursiveNameservers: readonly string[];
+    /** The chart's ServiceMonitor with these labels (prometheus-operator mode), or none. */
+    readonly serviceMonitorLabels?: Readonly<Record<string, string>>;
+}
+
+/** The settings of a stack. */
+export function certManagerSettings(config: PlatformConfig): CertManagerSettings {
+    return {
+        replicas: config.certManager.replicas,
+        production: config.environment === "prod",
+        recursiveNameservers: config.acme.recursiveNameservers,
+        serviceMonitorLabels: serviceMonitorLabels(config),
+    };
+}
+
+/** ServiceMonitor labels when a prometheus-operator Prometheus is to select the charts' monitors. */
+export function serviceMonitorLabels(config: PlatformConfig): Readonly<Record<string, string>> | undefined {
+    return config.monitoring.mode === "prometheus-operator" ? config.monitoring.selectorLabels : undefined;
+}
 
 /** Requests and limits for each component in every stack (prod gets more headroom). */
 function resources(component: Component | "startupapicheck", prod: boolean): HelmValues {
@@ -27,20 +54,23 @@ function topologySpread(component: Component, prod: boolean): HelmValues[] {
 }
 
 /**
- * Values for the jetstack chart: CRDs from the chart, workload identity for the controller,
- * DNS-01 checks through the configured recursive resolvers only, HA in prod, metrics on.
+ * Values for the jetstack chart (keys read from deploy/charts/cert-manager/values.yaml at v1.21.1):
+ * CRDs from the chart, workload identity for the controller, DNS-01 checks through the configured
+ * recursive resolvers only, the platform's priority class, HA in prod, metrics on.
  */
-export function certManagerValues(config: PlatformConfig, identityClientId: string): HelmValues {
-    const prod = config.environment === "prod";
-    const replicas = config.certManager.replicas;
-    const pdb = { enabled: replicas >= 2, minAvailable: 1 };
+export function certManagerValues(s: CertManagerSettings, identityClientId: string): HelmValues {
+    const pdb = { enabled: s.replicas >= 2, minAvailable: 1 };
     return {
         crds: { enabled: true, keep: true }, // keep: uninstalling the chart must never delete every certificate
-        global: { leaderElection: { namespace: certManager.namespace } }, // not kube-system: no rights needed there
-        replicaCount: replicas,
+        global: {
+            leaderElection: { namespace: certManager.namespace }, // not kube-system: no rights needed there
+            // Every cert-manager pod (templates/*deployment.yaml, startupapicheck-job.yaml read global.priorityClassName).
+            priorityClassName: platformPriorityClass.name,
+        },
+        replicaCount: s.replicas,
         podDisruptionBudget: pdb,
-        resources: resources("controller", prod),
-        topologySpreadConstraints: topologySpread("controller", prod),
+        resources: resources("controller", s.production),
+        topologySpreadConstraints: topologySpread("controller", s.production),
         // Workload identity: the webhook injects a federated token for this service account into labelled pods.
         podLabels: { ...certManager.workloadIdentityUseLabel },
         serviceAccount: {
@@ -50,50 +80,51 @@ export function certManagerValues(config: PlatformConfig, identityClientId: stri
             annotations: { [certManager.workloadIdentityClientIdAnnotation]: identityClientId },
         },
         // Propagation checks ask public resolvers only, never the zone's nameservers or in-cluster DNS.
-        dns01RecursiveNameservers: config.acme.recursiveNameservers.join(","),
+        dns01RecursiveNameservers: s.recursiveNameservers.join(","),
         dns01RecursiveNameserversOnly: true,
         prometheus: {
             enabled: true,
-            servicemonitor: { enabled: config.monitoring.enabled },
+            servicemonitor: s.serviceMonitorLabels
+                ? { enabled: true, labels: { ...s.serviceMonitorLabels } }
+                : { enabled: false },
         },
         webhook: {
-            replicaCount: replicas,
+            replicaCount: s.replicas,
             podDisruptionBudget: pdb,
-            resources: resources("webhook", prod),
-            topologySpreadConstraints: topologySpread("webhook", prod),
+            resources: resources("webhook", s.production),
+            topologySpreadConstraints: topologySpread("webhook", s.production),
         },
         cainjector: {
-            replicaCount: replicas,
+            replicaCount: s.replicas,
             podDisruptionBudget: pdb,
-            resources: resources("cainjector", prod),
-            topologySpreadConstraints: topologySpread("cainjector", prod),
+            resources: resources("cainjector", s.production),
+            topologySpreadConstraints: topologySpread("cainjector", s.production),
         },
         startupapicheck: {
-            resources: resources("startupapicheck", prod),
+            resources: resources("startupapicheck", s.production),
         },
     };
 }
 
 export interface CertManagerArgs {
-    /** Validated platform configuration. Required. */
-    config: PlatformConfig;
-    /** Kubernetes provider of the cluster. Required. */
-    provider: k8s.Provider;
+    /** Replicas, production sizing, resolvers, ServiceMonitor. Required. */
+    settings: CertManagerSettings;
     /** Client id of cert-manager's Azure identity (annotated on the service account). Required. */
     identityClientId: pulumi.Input<string>;
-    /** Must exist before the release: the namespace, the identity's federation and role, the NetworkPolicies. Default: none. */
-    dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
-/** cert-manager from the jetstack chart, pinned, rolled back on a failed upgrade. */
+/**
+ * cert-manager from the jetstack chart, pinned, rolled back on a failed upgrade. Pass in
+ * `dependsOn` what must exist first: its namespace and policies, the identity's federation and role.
+ */
 export class CertManager extends pulumi.ComponentResource {
     readonly release: k8s.helm.v3.Release;
 
     constructor(name: string, args: CertManagerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:kubernetes:CertManager", name, {}, opts);
         this.release = pinnedRelease(name, certManager,
-            pulumi.output(args.identityClientId).apply((id) => certManagerValues(args.config, id)),
-            { parent: this, provider: args.provider, dependsOn: args.dependsOn ?? [] });
+            pulumi.output(args.identityClientId).apply((id) => certManagerValues(args.settings, id)),
+            childOptions(this, opts));
         this.registerOutputs({ releaseStatus: this.release.status });
     }
 }

@@ -1,90 +1,43 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { certManager, istioCsr, MANAGED_NAMESPACE_LABEL, NAMESPACE_ROLE_LABEL, nginxIngress } from "../facts";
-import { PlatformConfig } from "../config";
-
-export type PodSecurityLevel = "restricted" | "baseline" | "privileged";
-export type NamespaceRole = "cert-manager" | "ingress" | "istio-csr" | "app";
-
-export interface NamespaceSpec {
-    name: string;
-    role: NamespaceRole;
-    /** Pod Security Admission level enforced (and audited and warned) in the namespace. */
-    podSecurity: PodSecurityLevel;
-    /** Why this level: it is the strictest level every pod of the namespace passes. */
-    reason: string;
-}
-
-/** Every namespace the platform manages, with the strictest Pod Security level its pods pass. */
-export function managedNamespaces(config: PlatformConfig): NamespaceSpec[] {
-    return [
-        {
-            name: certManager.namespace,
-            role: "cert-manager",
-            podSecurity: "restricted",
-            // The chart runs every pod non-root with RuntimeDefault seccomp, no privilege escalation, all capabilities dropped.
-            reason: "cert-manager's chart sets non-root, seccomp RuntimeDefault, no privilege escalation and drops ALL capabilities",
-        },
-        {
-            name: nginxIngress.namespace,
-            role: "ingress",
-            podSecurity: "restricted",
-            // The controller runs as uid 101 and adds only NET_BIND_SERVICE, which restricted allows;
-            // HTTP-01 solver pods (when enabled) run here too and are restricted-compliant.
-            reason: "the NGINX controller runs non-root with seccomp RuntimeDefault and adds only NET_BIND_SERVICE (allowed by restricted)",
-        },
-        ...(config.istioCsr.enabled ? [{
-            name: istioCsr.namespace,
-            role: "istio-csr" as const,
-            podSecurity: "restricted" as const,
-            reason: "istio-csr's chart runs non-root with a read-only root, seccomp RuntimeDefault and all capabilities dropped",
-        }] : []),
-        ...config.apps.map((a): NamespaceSpec => ({
-            name: a.name,
-            role: "app",
-            podSecurity: "restricted",
-            reason: "the platform's app Deployment is written to pass restricted (non-root, read-only root, no capabilities)",
-        })),
-    ];
-}
-
-/** Labels of a managed namespace: Pod Security Admission, plus the labels policies select it by. */
-export function namespaceLabels(spec: NamespaceSpec): Record<string, string> {
-    return {
-        "pod-security.kubernetes.io/enforce": spec.podSecurity,
-        "pod-security.kubernetes.io/enforce-version": "latest",
-        "pod-security.kubernetes.io/audit": spec.podSecurity,
-        "pod-security.kubernetes.io/warn": spec.podSecurity,
-        [MANAGED_NAMESPACE_LABEL]: "true",
-        [NAMESPACE_ROLE_LABEL]: spec.role,
-    };
-}
+import { platformPriorityClass } from "../facts";
+import { childOptions } from "../component";
+import { namespaceLabels, NamespaceSpec } from "./namespace-specs";
 
 export interface PlatformNamespacesArgs {
-    /** Validated platform configuration. Required. */
-    config: PlatformConfig;
-    /** Kubernetes provider of the cluster. Required. */
-    provider: k8s.Provider;
+    /** Every namespace the platform manages (`managedNamespaces(config)`). Required. */
+    namespaces: readonly NamespaceSpec[];
 }
 
-/** The platform's namespaces. Everything namespaced depends on these. */
+/**
+ * The platform's namespaces, and its PriorityClass for the ingress controller and cert-manager:
+ * what every platform pod needs before it starts. Everything namespaced depends on these.
+ */
 export class PlatformNamespaces extends pulumi.ComponentResource {
     /** Namespace resources by name. */
     readonly byName: Readonly<Record<string, k8s.core.v1.Namespace>>;
     readonly all: k8s.core.v1.Namespace[];
+    readonly priorityClass: k8s.scheduling.v1.PriorityClass;
 
     constructor(name: string, args: PlatformNamespacesArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:kubernetes:Namespaces", name, {}, opts);
         const byName: Record<string, k8s.core.v1.Namespace> = {};
-        for (const spec of managedNamespaces(args.config)) {
+        for (const spec of args.namespaces) {
             byName[spec.name] = new k8s.core.v1.Namespace(`namespace-${spec.name}`, {
                 metadata: {
                     name: spec.name,
                     labels: namespaceLabels(spec),
                     annotations: { "aks-platform/pod-security-reason": spec.reason },
                 },
-            }, { parent: this, provider: args.provider });
+            }, childOptions(this, opts));
         }
+        this.priorityClass = new k8s.scheduling.v1.PriorityClass(platformPriorityClass.name, {
+            metadata: { name: platformPriorityClass.name },
+            value: platformPriorityClass.value,
+            globalDefault: false,
+            preemptionPolicy: "PreemptLowerPriority",
+            description: "aks-platform: the ingress controller and cert-manager, above every application pod.",
+        }, childOptions(this, opts));
         this.byName = byName;
         this.all = Object.values(byName);
         this.registerOutputs({ names: Object.keys(byName) });

@@ -6,7 +6,7 @@
  */
 import * as fs from "fs";
 import { PlatformConfig } from "../config";
-import { managedNamespaces } from "../kubernetes/namespaces";
+import { managedNamespaces } from "../kubernetes/namespace-specs";
 import { DNS_PORTS, Endpoint, FlowPort, KUBE_DNS, platformFlows } from "./flows";
 import { flowPolicies } from "./policies";
 

@@ -303,7 +303,7 @@ function appFlows(config: PlatformConfig): Flow[] {
  * pods do; app hosts are one label below the zone and are solved by DNS-01.
  */
 function http01Flows(config: PlatformConfig): Flow[] {
-    if (!config.acme.http01Enabled) return [];
+    if (config.acme.cnameZones.length >= 0) return []; // HTTP-01 removed (issue 11.6); flows deleted on the pack branch
     // Solver pods run where the Certificate is: the ingress namespace and every app namespace.
     const solverNamespaces = [nginxIngress.namespace, ...config.apps.map((a) => a.name)];
     return [

@@ -25,28 +25,31 @@ export function policyResourceName(policy: PolicyObject): string {
 export class NetworkPolicies extends pulumi.ComponentResource {
     /** `namespace/name` of every policy created, in creation order. */
     readonly policyNames: string[];
+    /** The policy resources of each namespace: a workload depends on its own namespace's policies only. */
+    readonly byNamespace: ReadonlyMap<string, pulumi.Resource[]>;
 
     constructor(name: string, args: NetworkPoliciesArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:networking:NetworkPolicies", name, {}, opts);
         const childOpts = { parent: this, provider: args.provider, dependsOn: args.dependsOn ?? [] };
         const policies = platformPolicies(args.config);
         const seen = new Set<string>();
+        const byNamespace = new Map<string, pulumi.Resource[]>();
         for (const policy of policies) {
             const resourceName = policyResourceName(policy);
             // Mocks do not catch duplicate URNs; `a-b`/`c` and `a`/`b-c` would collide here.
             if (seen.has(resourceName)) throw new Error(`two policies map to the resource name ${resourceName}; rename an app or a flow`);
             seen.add(resourceName);
-            if (policy.kind === "NetworkPolicy") {
-                new k8s.networking.v1.NetworkPolicy(resourceName, policy, childOpts);
-            } else {
-                new k8s.apiextensions.CustomResource(resourceName, {
+            const created = policy.kind === "NetworkPolicy"
+                ? new k8s.networking.v1.NetworkPolicy(resourceName, policy, childOpts)
+                : new k8s.apiextensions.CustomResource(resourceName, {
                     apiVersion: policy.apiVersion,
                     kind: policy.kind,
                     metadata: policy.metadata,
                     spec: policy.spec,
                 }, childOpts);
-            }
+            byNamespace.set(policy.metadata.namespace, [...(byNamespace.get(policy.metadata.namespace) ?? []), created]);
         }
+        this.byNamespace = byNamespace;
         this.policyNames = policies.map((p) => `${p.metadata.namespace}/${p.metadata.name}`);
         this.registerOutputs({ policyNames: this.policyNames });
     }

@@ -13,7 +13,7 @@
  * adds CiliumNetworkPolicies and NetworkPolicies together, so default deny (a NetworkPolicy) still
  * isolates those pods and each CiliumNetworkPolicy only allows.
  */
-import { managedNamespaces } from "../kubernetes/namespaces";
+import { managedNamespaces } from "../kubernetes/namespace-specs";
 import { PlatformConfig } from "../config";
 import { cilium, NAMESPACE_NAME_LABEL, policyMetadata, Protocol } from "../facts";
 import {

@@ -66,17 +66,27 @@ describe("CertManagerIdentity", () => {
                 assert.match(String(fic.props.issuer), /^https:\/\/.+\.oic\.prod-aks\.azure\.com\//);
             });
 
-            it("grants DNS Zone Contributor scoped to exactly the zone, never a resource group or subscription", async () => {
+            it("grants a custom role of TXT record sets only, assigned on exactly the zone, never a group or subscription", async () => {
                 const run = await stackRun(stack);
                 const zone = one(run.resources, "azure-native:dns:Zone");
                 const identity = one(run.resources, "azure-native:managedidentity:UserAssignedIdentity", "cert-manager-identity");
-                const role = ofType(run.resources, "azure-native:authorization:RoleAssignment")
-                    .find((r) => String(r.props.roleDefinitionId).endsWith("befefa01-2a29-4197-83a8-272ff33ce314"));
-                assert.ok(role, "no DNS Zone Contributor assignment");
-                assert.deepStrictEqual(role.propertyDependencies.scope, [zone.urn]);
-                assert.match(String(role.props.scope), new RegExp(`/providers/Microsoft\\.Network/dnszones/${String(zone.props.zoneName).replace(/\./g, "\\.")}$`));
-                assert.deepStrictEqual(role.propertyDependencies.principalId, [identity.urn]);
-                assert.strictEqual(role.props.principalType, "ServicePrincipal");
+                const definition = one(run.resources, "azure-native:authorization:RoleDefinition");
+                const permissions = definition.props.permissions as { actions: string[]; notActions?: string[]; dataActions?: string[] }[];
+                // cert-manager v1.21.1's Azure DNS solver with hostedZoneName reads, writes and deletes TXT record sets only.
+                assert.deepStrictEqual(permissions.flatMap((p) => p.actions).sort(), [
+                    "Microsoft.Network/dnszones/TXT/delete", "Microsoft.Network/dnszones/TXT/read", "Microsoft.Network/dnszones/TXT/write",
+                ]);
+                assert.ok(permissions.every((p) => (p.dataActions ?? []).length === 0));
+                assert.deepStrictEqual(definition.props.assignableScopes, [definition.props.scope], "assignable only in the zone's resource group");
+                const role = ofType(run.resources, "azure-native:authorization:RoleAssignment").filter((r) => r.parent?.endsWith("::cert-manager-identity"));
+                assert.strictEqual(role.length, 1, "one assignment for cert-manager");
+                assert.strictEqual(String(role[0].props.roleDefinitionId).split("/").pop(), definition.props.roleDefinitionId);
+                assert.ok(role[0].dependencies.includes(definition.urn), "assigned after the role exists");
+                assert.deepStrictEqual(role[0].propertyDependencies.scope, [zone.urn]);
+                assert.match(String(role[0].props.scope), new RegExp(`/providers/Microsoft\\.Network/dnszones/${String(zone.props.zoneName).replace(/\./g, "\\.")}$`));
+                assert.deepStrictEqual(role[0].propertyDependencies.principalId, [identity.urn]);
+                assert.strictEqual(role[0].props.principalType, "ServicePrincipal");
+                assert.ok(!ofType(run.resources, "azure-native:authorization:RoleAssignment").some((r) => String(r.props.roleDefinitionId).endsWith("befefa01-2a29-4197-83a8-272ff33ce314")), "no DNS Zone Contributor anywhere");
             });
         });
     }
@@ -91,6 +101,8 @@ describe("Networking and ingress IP", () => {
             const ip = one(run.resources, "azure-native:network:PublicIPAddress");
             assert.strictEqual(ip.props.publicIPAllocationMethod, "Static");
             assert.strictEqual(at(ip.props, "sku.name"), "Standard");
+            const ipGroup = one(run.resources, "azure-native:resources:ResourceGroup", "ingress-ip-group");
+            assert.deepStrictEqual(ip.propertyDependencies.resourceGroupName, [ipGroup.urn], "the IP lives in its own resource group");
         });
     }
 });

@@ -5,7 +5,7 @@ import { validateObject } from "../support/schema";
 import { runProgram, ProgramRun } from "../../plan/program";
 import { isManifest, manifestOf } from "../../plan/manifests";
 import { internalCa, istioCsr } from "../../components/facts";
-import { istioCsrValues } from "../../components/kubernetes/istio-csr";
+import { istioCsrSettings, istioCsrValues } from "../../components/kubernetes/istio-csr";
 import { stackPlatformConfig } from "../../plan/stack-config";
 import { mandatoryViolations, runPolicies } from "../../policy-pack/engine";
 
@@ -48,6 +48,6 @@ describe("istio-csr (optional)", () => {
     });
 
     it("names its serving certificate after the namespace it runs in", () => {
-        assert.deepStrictEqual(at(istioCsrValues(stackPlatformConfig("dev")), "app.tls.certificateDNSNames"), [`${istioCsr.releaseName}.${istioCsr.namespace}.svc`]);
+        assert.deepStrictEqual(at(istioCsrValues(istioCsrSettings(stackPlatformConfig("dev"))), "app.tls.certificateDNSNames"), [`${istioCsr.releaseName}.${istioCsr.namespace}.svc`]);
     });
 });

@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import { at, ofType, one, STACKS, stackRun } from "../support/runs";
-import { certManager, internalCa, nginxIngress } from "../../components/facts";
+import { certManager, internalCa, nginxIngress, platformPriorityClass } from "../../components/facts";
+import { runProgram } from "../../plan/program";
 import type { PlanResource } from "../../policy-pack/plan-resource";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
@@ -12,6 +13,11 @@ function release(resources: PlanResource[], chartPart: string): PlanResource {
     const found = ofType(resources, RELEASE).filter((r) => String(r.props.chart).includes(chartPart));
     assert.strictEqual(found.length, 1, `releases matching ${chartPart}`);
     return found[0];
+}
+
+/** cert-manager's role assignment on the zone (the custom TXT role). */
+function dnsRoleAssignment(resources: PlanResource[]): PlanResource | undefined {
+    return ofType(resources, "azure-native:authorization:RoleAssignment").find((r) => r.parent?.endsWith("::cert-manager-identity"));
 }
 
 /** True when r depends on target directly or through other resources. */
@@ -78,7 +84,7 @@ describe("Kubernetes platform layer", () => {
             it("installs cert-manager after its identity is federated and allowed on the zone", () => {
                 const cm = release(resources, "cert-manager");
                 const fic = one(resources, "azure-native:managedidentity:FederatedIdentityCredential");
-                const role = ofType(resources, "azure-native:authorization:RoleAssignment").find((r) => String(r.props.roleDefinitionId).endsWith("befefa01-2a29-4197-83a8-272ff33ce314"));
+                const role = dnsRoleAssignment(resources);
                 assert.ok(role && cm.dependencies.includes(fic.urn) && cm.dependencies.includes(role.urn));
             });
 
@@ -119,7 +125,7 @@ describe("Kubernetes platform layer", () => {
                     assert.ok(at(azure, "managedIdentity.clientID"));
                     assert.strictEqual(azure.clientSecretSecretRef, undefined);
                     assert.ok(r.propertyDependencies.spec.includes(identity.urn), "clientID must come from the identity's output");
-                    assert.strictEqual(solvers.some((s) => s.http01 !== undefined), false, "HTTP-01 is off by default");
+                    assert.strictEqual(solvers.some((s) => s.http01 !== undefined), false, "no HTTP-01 solver (F5 NGINX cannot serve it next to an app's Ingress)");
                 }
             });
 
@@ -161,7 +167,7 @@ describe("Kubernetes platform layer", () => {
                 assert.ok(cert);
                 assert.strictEqual(at(values, "controller.defaultTLS.secret"), `${nginxIngress.namespace}/${String(at(cert.props, "spec.secretName"))}`);
                 const ip = one(resources, "azure-native:network:PublicIPAddress");
-                const group = one(resources, "azure-native:resources:ResourceGroup");
+                const group = one(resources, "azure-native:resources:ResourceGroup", "ingress-ip-group");
                 const annotations = at(values, "controller.service.annotations") as Record<string, string>;
                 assert.strictEqual(annotations["service.beta.kubernetes.io/azure-pip-name"], ip.props.publicIpAddressName);
                 assert.strictEqual(annotations["service.beta.kubernetes.io/azure-load-balancer-resource-group"], group.props.resourceGroupName);
@@ -180,6 +186,14 @@ describe("Kubernetes platform layer", () => {
                 assert.strictEqual(entries["server-tokens"], "false");
                 assert.strictEqual(at(values, "controller.enableSnippets"), false);
                 assert.strictEqual(at(values, "prometheus.create"), true);
+            });
+
+            it("runs cert-manager and the ingress controller at the platform's PriorityClass, created before both", () => {
+                const pc = one(resources, "kubernetes:scheduling.k8s.io/v1:PriorityClass");
+                assert.strictEqual(at(pc.props, "metadata.name"), platformPriorityClass.name);
+                assert.ok(Number(pc.props.value) > 0 && Number(pc.props.value) <= 1_000_000_000, "a user-definable priority above every app");
+                assert.strictEqual(pc.props.globalDefault, false);
+                for (const chart of ["cert-manager", "nginx-ingress"]) assert.ok(release(resources, chart).dependencies.includes(pc.urn), chart);
             });
 
             it("labels every managed namespace with Pod Security and the platform's role label", () => {
@@ -219,7 +233,7 @@ describe("Kubernetes platform layer", () => {
         assert.ok(Number(annotations["pulumi.com/timeoutSeconds"]) >= 600);
         // DNS-01 can only succeed once the zone is delegated and cert-manager may write to it.
         const delegation = ofType(resources, "azure-native:dns:RecordSet").find((r) => r.props.recordType === "NS");
-        const role = ofType(resources, "azure-native:authorization:RoleAssignment").find((r) => String(r.props.roleDefinitionId).endsWith("befefa01-2a29-4197-83a8-272ff33ce314"));
+        const role = dnsRoleAssignment(resources);
         assert.ok(delegation && role);
         assert.ok(cert.dependencies.includes(delegation.urn) && cert.dependencies.includes(role.urn));
     });
@@ -248,10 +262,30 @@ describe("Kubernetes platform layer", () => {
         assert.ok(ingress);
         const zone = String(one(resources, "azure-native:dns:Zone").props.zoneName);
         assert.strictEqual(at(ingress.props, "spec.ingressClassName"), "nginx");
-        assert.deepStrictEqual(at(ingress.props, "spec.tls"), [{ hosts: [`app.${zone}`], secretName: "demo-tls" }]);
-        const annotations = at(ingress.props, "metadata.annotations") as Record<string, string>;
-        assert.strictEqual(annotations["cert-manager.io/cluster-issuer"], "letsencrypt-staging");
-        assert.strictEqual(annotations["cert-manager.io/issuer"], undefined);
+        // Served by the wildcard certificate: a TLS host without a secret, and no certificate of its own.
+        assert.deepStrictEqual(at(ingress.props, "spec.tls"), [{ hosts: [`app.${zone}`] }]);
+        assert.strictEqual(at(ingress.props, "metadata.annotations"), undefined);
+        assert.ok(!ofType(resources, CERTIFICATE).some((r) => at(r.props, "metadata.namespace") === "demo"));
+    });
+
+    it("gives an app in a CNAME-delegated domain its own certificate through the stack's ClusterIssuer (DNS-01, cnameStrategy Follow)", async () => {
+        const run = await runProgram("dev", { configOverrides: {
+            "aks-platform:dns01CnameZones": JSON.stringify(["example.org"]),
+            "aks-platform:apps": JSON.stringify([{ name: "partner", image: "r.example.com/p:1.0.0", port: 8080, host: "www.example.org" }]),
+        } });
+        const ingress = ofType(run.resources, "kubernetes:networking.k8s.io/v1:Ingress").find((r) => at(r.props, "metadata.namespace") === "partner");
+        assert.ok(ingress);
+        assert.deepStrictEqual(at(ingress.props, "spec.tls"), [{ hosts: ["www.example.org"], secretName: "partner-tls" }]);
+        assert.deepStrictEqual(at(ingress.props, "metadata.annotations"), { "cert-manager.io/cluster-issuer": "letsencrypt-staging" });
+        for (const issuer of ofType(run.resources, CLUSTER_ISSUER).filter((r) => at(r.props, "spec.acme"))) {
+            const solvers = at(issuer.props, "spec.acme.solvers") as Record<string, unknown>[];
+            const follow = solvers.find((x) => at(x, "dns01.cnameStrategy") === "Follow");
+            assert.deepStrictEqual(at(follow, "selector.dnsZones"), ["example.org"], String(at(issuer.props, "metadata.name")));
+            assert.strictEqual(at(follow, "dns01.azureDNS.hostedZoneName"), at(solvers[0], "dns01.azureDNS.hostedZoneName"), "the TXT record lands in the platform's zone");
+        }
+        const deployment = ofType(run.resources, "kubernetes:apps/v1:Deployment").find((r) => at(r.props, "metadata.namespace") === "partner");
+        const issuers = ofType(run.resources, CLUSTER_ISSUER).filter((r) => at(r.props, "spec.acme"));
+        assert.ok(deployment && issuers.every((i) => deployment.dependencies.includes(i.urn)), "a dedicated certificate's app waits for the issuers");
     });
 
     it("adds an application from config alone (prod's storefront) with its own namespace and host", async () => {

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { REPO_ROOT } from "../../plan/stack-config";
-import { managedNamespaces } from "../../components/kubernetes/namespaces";
+import { managedNamespaces } from "../../components/kubernetes/namespace-specs";
 import { platformFlows } from "../../components/networking/flows";
 import {
     expectedFlowsBlock,

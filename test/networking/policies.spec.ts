@@ -15,7 +15,7 @@ import {
     AZURE_PLATFORM_ADDRESSES,
 } from "../../components/facts";
 import { PlatformConfig } from "../../components/config";
-import { managedNamespaces } from "../../components/kubernetes/namespaces";
+import { managedNamespaces } from "../../components/kubernetes/namespace-specs";
 import { Flow, WorkloadEndpoint } from "../../components/networking/flows";
 import {
     buildPolicies,
