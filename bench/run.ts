@@ -10,6 +10,7 @@ import * as path from "path";
 import { runAnalysisBench } from "./analysis.bench";
 import { runPolicyBench } from "./policy.bench";
 import { runPlanBench } from "./plan.bench";
+import { runScaleBench } from "./scale.bench";
 
 interface Result { name: string; figures: Record<string, number | string>; ok: boolean; notes?: string[] }
 
@@ -19,6 +20,7 @@ async function main(): Promise<number> {
         ["analysis", runAnalysisBench],
         ["policy", runPolicyBench],
         ["plan", runPlanBench],
+        ["scale", runScaleBench],
     ];
     const results: Result[] = [];
     for (const [name, run] of suites) {

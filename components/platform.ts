@@ -104,7 +104,7 @@ export function createPlatform(config: PlatformConfig): PlatformOutputs {
     // wildcard certificate + ingress -> apps.
     const k8sOpts = { providers: [cluster.provider] };
     const namespaces = new PlatformNamespaces("namespaces", { namespaces: managedNamespaces(config) }, k8sOpts);
-    const policies = new NetworkPolicies("network-policies", { config, provider: cluster.provider, dependsOn: namespaces.all });
+    const policies = new NetworkPolicies("network-policies", { config, namespaces: namespaces.byName }, k8sOpts);
     /** A namespace and its NetworkPolicies: what a workload in it must wait for. */
     const ready = (namespace: string): pulumi.Resource[] => [namespaces.byName[namespace], ...(policies.byNamespace.get(namespace) ?? [])];
 

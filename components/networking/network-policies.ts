@@ -1,15 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { PlatformConfig } from "../config";
+import { childOptions } from "../component";
 import { platformPolicies, PolicyObject } from "./policies";
 
 export interface NetworkPoliciesArgs {
     /** Validated platform configuration: namespaces, apps, monitoring, nameservers, API server subnet. Required. */
     config: PlatformConfig;
-    /** Kubernetes provider of the cluster. Required. */
-    provider: k8s.Provider;
-    /** The managed namespaces (and anything else that must exist first, such as Cilium's CRDs). Default: none. */
-    dependsOn?: pulumi.Input<pulumi.Resource>[];
+    /** The managed namespaces by name: each policy waits for its own namespace only (linear in apps). Required. */
+    namespaces: Readonly<Record<string, pulumi.Resource>>;
 }
 
 /** Pulumi name of a policy: unique because policy names are unique within a namespace (buildPolicies checks). */
@@ -20,7 +19,8 @@ export function policyResourceName(policy: PolicyObject): string {
 /**
  * The platform's NetworkPolicy set: default deny and DNS in every managed namespace, then one
  * policy per flow side (see flows.ts). Standard policies are `networking.k8s.io/v1`
- * NetworkPolicies; API-server flows are `cilium.io/v2` CiliumNetworkPolicies.
+ * NetworkPolicies; API-server flows are `cilium.io/v2` CiliumNetworkPolicies. The cluster's
+ * provider comes in `providers`, like every Kubernetes component here.
  */
 export class NetworkPolicies extends pulumi.ComponentResource {
     /** `namespace/name` of every policy created, in creation order. */
@@ -30,7 +30,6 @@ export class NetworkPolicies extends pulumi.ComponentResource {
 
     constructor(name: string, args: NetworkPoliciesArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:networking:NetworkPolicies", name, {}, opts);
-        const childOpts = { parent: this, provider: args.provider, dependsOn: args.dependsOn ?? [] };
         const policies = platformPolicies(args.config);
         const seen = new Set<string>();
         const byNamespace = new Map<string, pulumi.Resource[]>();
@@ -39,6 +38,9 @@ export class NetworkPolicies extends pulumi.ComponentResource {
             // Mocks do not catch duplicate URNs; `a-b`/`c` and `a`/`b-c` would collide here.
             if (seen.has(resourceName)) throw new Error(`two policies map to the resource name ${resourceName}; rename an app or a flow`);
             seen.add(resourceName);
+            const namespace = args.namespaces[policy.metadata.namespace];
+            if (!namespace) throw new Error(`policy ${policy.metadata.namespace}/${policy.metadata.name}: namespace ${policy.metadata.namespace} is not one the platform creates`);
+            const childOpts = childOptions(this, opts, [namespace]);
             const created = policy.kind === "NetworkPolicy"
                 ? new k8s.networking.v1.NetworkPolicy(resourceName, policy, childOpts)
                 : new k8s.apiextensions.CustomResource(resourceName, {
@@ -47,7 +49,9 @@ export class NetworkPolicies extends pulumi.ComponentResource {
                     metadata: policy.metadata,
                     spec: policy.spec,
                 }, childOpts);
-            byNamespace.set(policy.metadata.namespace, [...(byNamespace.get(policy.metadata.namespace) ?? []), created]);
+            const list = byNamespace.get(policy.metadata.namespace) ?? [];
+            if (list.length === 0) byNamespace.set(policy.metadata.namespace, list);
+            list.push(created);
         }
         this.byNamespace = byNamespace;
         this.policyNames = policies.map((p) => `${p.metadata.namespace}/${p.metadata.name}`);
