@@ -18,7 +18,7 @@ import { ClusterIssuers } from "./kubernetes/cluster-issuers";
 import { IngressController } from "./kubernetes/ingress-controller";
 import { Application } from "./kubernetes/applications";
 import { NetworkPolicies } from "./networking/network-policies";
-import { CertificateMonitoring } from "./kubernetes/monitoring";
+import { ClusterMonitoring } from "./kubernetes/monitoring";
 import { IstioCsr } from "./kubernetes/istio-csr";
 
 export interface PlatformOutputs {
@@ -108,7 +108,7 @@ export function createPlatform(config: PlatformConfig): PlatformOutputs {
     });
 
     if (config.monitoring.enabled) {
-        new CertificateMonitoring("monitoring", { provider, certManagerRelease: certManager.release });
+        new ClusterMonitoring("monitoring", { provider, mode: "prometheus-operator", dependsOn: [...namespaces.all, certManager.release] });
     }
 
     const issuers = new ClusterIssuers("cluster-issuers", {

@@ -1,94 +1,146 @@
+/**
+ * The cluster side of monitoring, in one of two modes:
+ * - `prometheus-operator`: PrometheusRules for a Prometheus the team runs (kube-prometheus-stack),
+ *   labelled so its rule selector loads them (it selects `release: <its release name>` by default);
+ *   cert-manager's and NGINX's charts bring the ServiceMonitors (their labels are Helm values).
+ * - `azure`: PodMonitors of the AKS metrics add-on (`azmonitoring.coreos.com/v1`, the only group it
+ *   reads) for cert-manager's controller and the NGINX controller; the rules run in Azure
+ *   (components/azure/monitoring.ts).
+ * The third mode, `none`, creates nothing here.
+ */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { IPrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule";
-import { certManager, RUNBOOK_BASE_URL } from "../facts";
+import { azureMonitor, certManager, nginxIngress } from "../facts";
+import { ALERT_GROUPS, AlertGroup, prometheusDuration, runbookUrl } from "./alert-rules";
 
-/** Days before expiry at which a certificate alert fires (cert-manager renews at 30 days left by default). */
-export const EXPIRY_ALERT_DAYS = 21;
+export type MonitoringMode = "azure" | "prometheus-operator" | "none";
+export const MONITORING_MODES: readonly MonitoringMode[] = ["azure", "prometheus-operator", "none"];
+
+/** kube-prometheus-stack's default rule and ServiceMonitor selector (its chart's `release` label). */
+export const DEFAULT_PROMETHEUS_OPERATOR_SELECTOR: Readonly<Record<string, string>> = { release: "kube-prometheus-stack" };
+
+/** Label on every monitoring object the platform creates. */
+const PART_OF = { "app.kubernetes.io/part-of": "aks-platform" } as const;
+
+/** A PrometheusRule as the platform writes it: always named, namespaced and labelled. */
+export type PlatformPrometheusRule = IPrometheusRule & { metadata: { name: string; namespace: string; labels: Record<string, string> } };
+
+/** Name of the PrometheusRule of an alert group. */
+export function prometheusRuleName(group: AlertGroup): string {
+    return `${group.name}-alerts`;
+}
 
 /**
- * Alerts that watch certificate expiry and issuance, on cert-manager's own metrics:
- * expiring within 21 days (renewal has failed for 9 days), not ready for 10 minutes,
- * and ACME or DNS-01 challenge errors rising.
+ * One PrometheusRule per alert group, in the namespace of the component it watches, carrying the
+ * selector labels the team's Prometheus selects rules by. Empty selector labels are refused: the
+ * rules would exist and never be evaluated, which is the failure this mode is meant to prevent.
  */
-export function certificateAlertRules(): IPrometheusRule {
-    const runbook = (page: string, anchor: string): string => `${RUNBOOK_BASE_URL}/${page}#${anchor}`;
-    return {
+export function prometheusRules(selectorLabels: Readonly<Record<string, string>>): PlatformPrometheusRule[] {
+    if (Object.keys(selectorLabels).length === 0) {
+        throw new Error("prometheusOperatorSelectorLabels is empty: kube-prometheus-stack loads only PrometheusRules whose labels match its ruleSelector "
+            + `(release: <its release name> by default). Set it to the labels your Prometheus selects, e.g. ${JSON.stringify(DEFAULT_PROMETHEUS_OPERATOR_SELECTOR)}.`);
+    }
+    const clash = Object.keys(selectorLabels).filter((k) => k in PART_OF);
+    if (clash.length > 0) throw new Error(`prometheusOperatorSelectorLabels must not set ${clash.join(", ")}: the platform sets it on every monitoring object`);
+    return ALERT_GROUPS.map((group) => ({
         apiVersion: "monitoring.coreos.com/v1",
         kind: "PrometheusRule",
-        metadata: { name: "certificate-alerts", namespace: certManager.namespace, labels: { "app.kubernetes.io/part-of": "aks-platform" } },
+        metadata: { name: prometheusRuleName(group), namespace: group.namespace, labels: { ...selectorLabels, ...PART_OF } },
         spec: {
             groups: [{
-                name: "certificates",
-                rules: [
-                    {
-                        alert: "CertificateExpiringSoon",
-                        expr: `(certmanager_certificate_expiration_timestamp_seconds - time()) < ${EXPIRY_ALERT_DAYS} * 24 * 3600`,
-                        for: "1h",
-                        labels: { severity: "warning" },
-                        annotations: {
-                            summary: "Certificate {{ $labels.namespace }}/{{ $labels.name }} expires in less than 21 days",
-                            description: "cert-manager renews 30 days before expiry; renewal has been failing for over a week. Check the Certificate's Orders and Challenges.",
-                            runbook_url: runbook("troubleshooting.md", "certificate-not-renewing"),
-                        },
-                    },
-                    {
-                        alert: "CertificateNotReady",
-                        expr: `max by (namespace, name) (certmanager_certificate_ready_status{condition!="True"}) == 1`,
-                        for: "10m",
-                        labels: { severity: "critical" },
-                        annotations: {
-                            summary: "Certificate {{ $labels.namespace }}/{{ $labels.name }} has not been ready for 10 minutes",
-                            description: "Issuance or renewal is stuck: the issuer may not be ready, or the DNS-01 challenge cannot complete.",
-                            runbook_url: runbook("troubleshooting.md", "issuer-not-ready"),
-                        },
-                    },
-                    {
-                        alert: "AcmeRequestErrorsRising",
-                        expr: `sum by (host) (rate(certmanager_http_acme_client_request_count{status=~"4..|5.."}[15m])) > 0`,
-                        for: "15m",
-                        labels: { severity: "warning" },
-                        annotations: {
-                            summary: "ACME requests to {{ $labels.host }} are failing",
-                            description: "Let's Encrypt is answering with errors (rate limits, bad account, unreachable directory).",
-                            runbook_url: runbook("rate-limits.md", "when-you-hit-a-limit"),
-                        },
-                    },
-                    {
-                        alert: "Dns01ChallengeErrorsRising",
-                        expr: `sum(increase(certmanager_controller_sync_error_count{controller="challenges"}[15m])) > 0`,
-                        for: "15m",
-                        labels: { severity: "warning" },
-                        annotations: {
-                            summary: "cert-manager's challenge controller keeps failing",
-                            description: "DNS-01 challenges cannot be presented or verified: check workload identity, the DNS Zone Contributor role and the recursive nameservers.",
-                            runbook_url: runbook("troubleshooting.md", "dns-01-propagation"),
-                        },
-                    },
-                ],
+                name: group.name,
+                rules: group.rules.map((rule) => ({
+                    alert: rule.name,
+                    expr: rule.expr,
+                    for: prometheusDuration(rule.forMinutes),
+                    labels: { severity: rule.severity },
+                    annotations: { summary: rule.summary, description: rule.description, runbook_url: runbookUrl(rule) },
+                })),
             }],
+        },
+    }));
+}
+
+/** The add-on's PodMonitor (azmonitoring.coreos.com/v1), the fields the platform sets. */
+export interface AzurePodMonitor {
+    apiVersion: typeof azureMonitor.scrapeApiVersion;
+    kind: "PodMonitor";
+    metadata: { name: string; namespace: string; labels: Record<string, string> };
+    spec: {
+        selector: { matchLabels: Record<string, string> };
+        podMetricsEndpoints: {
+            port: string;
+            path: string;
+            honorLabels?: boolean;
+            interval: string;
+            metricRelabelings?: { action: "drop" | "keep"; sourceLabels: string[]; regex: string }[];
+        }[];
+    };
+}
+
+type Endpoint = AzurePodMonitor["spec"]["podMetricsEndpoints"][number];
+
+function podMonitor(name: string, namespace: string, podLabels: Readonly<Record<string, string>>, portName: string,
+    extra: Pick<Endpoint, "honorLabels" | "metricRelabelings"> = {}): AzurePodMonitor {
+    return {
+        apiVersion: azureMonitor.scrapeApiVersion,
+        kind: "PodMonitor",
+        metadata: { name, namespace, labels: { ...PART_OF } },
+        spec: {
+            selector: { matchLabels: { ...podLabels } },
+            podMetricsEndpoints: [{ port: portName, path: "/metrics", interval: azureMonitor.scrapeInterval, ...extra }],
         },
     };
 }
 
-export interface CertificateMonitoringArgs {
-    /** Kubernetes provider of the cluster. Required. */
-    provider: k8s.Provider;
-    /** cert-manager's release (the metrics exist once it runs; the ServiceMonitor comes with its chart). Required. */
-    certManagerRelease: pulumi.Resource;
+/**
+ * What the metrics add-on scrapes: cert-manager's controller (certificate, challenge and ACME
+ * metrics all come from it) and the NGINX controller. Endpoints name the container ports, as
+ * PodMonitors require.
+ * - cert-manager keeps its own labels (`honorLabels`): its certificate metrics carry the
+ *   Certificate's `namespace`, which the scrape's target label `namespace` (the controller's pod
+ *   namespace) would otherwise rename to `exported_namespace`, and the alerts group by `namespace`.
+ * - NGINX's latency histogram loses its buckets: the alerts use only its `_count`, and 25 buckets
+ *   per upstream, status and pod would multiply the samples Azure bills.
+ */
+export function managedPrometheusScrapes(): AzurePodMonitor[] {
+    return [
+        podMonitor("cert-manager-controller", certManager.namespace, certManager.podLabels.controller, certManager.ports.metrics.name, { honorLabels: true }),
+        podMonitor("nginx-ingress-controller", nginxIngress.namespace, nginxIngress.podLabels(nginxIngress.releaseName), nginxIngress.ports.metrics.name, {
+            metricRelabelings: [{ action: "drop", sourceLabels: ["__name__"], regex: "nginx_ingress_controller_upstream_server_response_latency_ms_bucket" }],
+        }),
+    ];
 }
 
-/**
- * Certificate monitoring: the PrometheusRule above. Needs prometheus-operator's CRDs in the
- * cluster (the platform does not install Prometheus); cert-manager's ServiceMonitor comes from its chart.
- */
-export class CertificateMonitoring extends pulumi.ComponentResource {
-    constructor(name: string, args: CertificateMonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("platform:kubernetes:CertificateMonitoring", name, {}, opts);
-        const rule = certificateAlertRules();
-        new k8s.apiextensions.CustomResource(`${name}-certificate-alerts`, { ...rule }, {
-            parent: this, provider: args.provider, dependsOn: [args.certManagerRelease],
-        });
+export interface ClusterMonitoringArgs {
+    /** Kubernetes provider of the cluster. Required. */
+    provider: k8s.Provider;
+    /** `azure` or `prometheus-operator` (`none` creates no component). Required. */
+    mode: Exclude<MonitoringMode, "none">;
+    /** prometheus-operator mode: labels the team's Prometheus selects rules by. Default `release: kube-prometheus-stack`. */
+    prometheusOperatorSelectorLabels?: Readonly<Record<string, string>>;
+    /**
+     * What the objects need first: the cert-manager and NGINX releases (namespaces, workloads) and,
+     * in azure mode, the cluster with the metrics add-on (its CRDs). Required.
+     */
+    dependsOn: pulumi.Input<pulumi.Resource>[];
+}
+
+/** The cluster's monitoring objects for the chosen mode. */
+export class ClusterMonitoring extends pulumi.ComponentResource {
+    constructor(name: string, args: ClusterMonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("platform:kubernetes:ClusterMonitoring", name, {}, opts);
+        const childOpts = { parent: this, provider: args.provider, dependsOn: args.dependsOn };
+        if (args.mode === "prometheus-operator") {
+            for (const rule of prometheusRules(args.prometheusOperatorSelectorLabels ?? DEFAULT_PROMETHEUS_OPERATOR_SELECTOR)) {
+                new k8s.apiextensions.CustomResource(`${name}-${rule.metadata.name}`, { ...rule }, childOpts);
+            }
+        } else {
+            for (const monitor of managedPrometheusScrapes()) {
+                new k8s.apiextensions.CustomResource(`${name}-${monitor.metadata.name}-podmonitor`, { ...monitor }, childOpts);
+            }
+        }
         this.registerOutputs({});
     }
 }
