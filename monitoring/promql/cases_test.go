@@ -87,6 +87,16 @@ func challengeStatus(challengeType, name, domain string, current func(state stri
 	return out
 }
 
+// inState: the challenge is in `state` for all n minutes.
+func inState(state string, n int) func(string) string {
+	return func(s string) string {
+		if s == state {
+			return vals(1, 0, n)
+		}
+		return vals(0, 0, n)
+	}
+}
+
 // The NGINX exporter's up gauge (nginx-prometheus-exporter collector/helper.go), one per controller pod.
 func nginxUp(pod, class, values string) string {
 	return fmt.Sprintf(`nginx_ingress_nginx_up{class=%q, pod=%q, job="nginx-ingress-controller"} %s`, class, pod, values)
@@ -98,6 +108,17 @@ func upstreamResponses(code, values string) string {
 }
 
 var demoIngress = map[string]string{"resource_namespace": "demo", "resource_name": "demo"}
+
+// Samples shared by a pending case and a firing case (the same data, evaluated up to two times).
+var (
+	expiryCrossesAt62 = load(certSeries(expiry, "nginx-ingress", "wildcard", "", vals(21*day+3660, 0, 131)))
+	notReadyFrom20    = load(readyStatus("demo", "demo-tls",
+		vals(1, 0, 20)+" "+vals(0, 0, 21), vals(0, 0, 20)+" "+vals(1, 0, 21), vals(0, 0, 41))...)
+	acmeRetriedEvery5m = load(acmeRequests("429", none(10)+" 1 1 1 1 1 2 2 2 2 2 3 3 3 3 3 4 4 4 4 4 5 5 5 5 5 6 "+vals(6, 0, 25)))
+	dns01PendingFrom0  = load(challengeStatus("DNS-01", "wildcard-1-123-0", "example.com", inState("pending", 41))...)
+	nginxDownFrom10    = load(nginxUp("nginx-ingress-6f9b-a", "nginx", vals(1, 0, 10)+" "+vals(0, 0, 21)), nginxUp("nginx-ingress-6f9b-b", "nginx", vals(1, 0, 10)+" "+vals(0, 0, 21)))
+	errors6PctFrom15   = load(upstreamResponses("200", vals(0, 100, 15)+" "+vals(1494, 94, 16)), upstreamResponses("502", none(15)+" "+vals(6, 6, 16)))
+)
 
 var cases = []alertCase{
 	// CertificateExpiringSoon: expiry below 21 days for an hour. The value is the absolute
@@ -126,12 +147,12 @@ var cases = []alertCase{
 	{
 		// Crosses 21 days at minute 62: pending for 58 minutes at 120.
 		alert: "CertificateExpiringSoon", name: "below the threshold for less than an hour is still pending",
-		load: load(certSeries(expiry, "nginx-ingress", "wildcard", "", vals(21*day+3660, 0, 131))),
+		load: expiryCrossesAt62,
 		at:   minutes(120),
 	},
 	{
 		alert: "CertificateExpiringSoon", name: "below the threshold for over an hour fires",
-		load:  load(certSeries(expiry, "nginx-ingress", "wildcard", "", vals(21*day+3660, 0, 131))),
+		load:  expiryCrossesAt62,
 		at:    minutes(130),
 		fires: []map[string]string{{"namespace": "nginx-ingress", "name": "wildcard"}},
 	},
@@ -144,16 +165,14 @@ var cases = []alertCase{
 	},
 	{
 		alert: "CertificateNotReady", name: "not ready for 11 minutes fires",
-		load: load(readyStatus("demo", "demo-tls",
-			vals(1, 0, 20)+" "+vals(0, 0, 21), vals(0, 0, 20)+" "+vals(1, 0, 21), vals(0, 0, 41))...),
+		load:  notReadyFrom20,
 		at:    minutes(31),
 		fires: []map[string]string{{"namespace": "demo", "name": "demo-tls"}},
 	},
 	{
 		alert: "CertificateNotReady", name: "not ready for 9 minutes is still pending",
-		load: load(readyStatus("demo", "demo-tls",
-			vals(1, 0, 20)+" "+vals(0, 0, 21), vals(0, 0, 20)+" "+vals(1, 0, 21), vals(0, 0, 41))...),
-		at: minutes(29),
+		load: notReadyFrom20,
+		at:   minutes(29),
 	},
 	{
 		alert: "CertificateNotReady", name: "a new certificate Unknown for 15 minutes fires",
@@ -178,13 +197,13 @@ var cases = []alertCase{
 	{
 		// Above 3 (an increase of 3, extrapolated) from minute 25, the fifth failure.
 		alert: "AcmeRequestsFailing", name: "a rate-limited order retried every five minutes fires",
-		load:  load(acmeRequests("429", none(10)+" 1 1 1 1 1 2 2 2 2 2 3 3 3 3 3 4 4 4 4 4 5 5 5 5 5 6 "+vals(6, 0, 25))),
+		load:  acmeRetriedEvery5m,
 		at:    minutes(31),
 		fires: []map[string]string{{"host": "acme-v02.api.letsencrypt.org"}},
 	},
 	{
 		alert: "AcmeRequestsFailing", name: "the same errors above the threshold for only 3 minutes are still pending",
-		load: load(acmeRequests("429", none(10)+" 1 1 1 1 1 2 2 2 2 2 3 3 3 3 3 4 4 4 4 4 5 5 5 5 5 6 "+vals(6, 0, 25))),
+		load: acmeRetriedEvery5m,
 		at:   minutes(28),
 	},
 	{
@@ -197,24 +216,14 @@ var cases = []alertCase{
 	// Dns01ChallengeStuck: a DNS-01 challenge not done for 30 minutes.
 	{
 		alert: "Dns01ChallengeStuck", name: "a DNS-01 challenge pending for 40 minutes fires",
-		load: load(challengeStatus("DNS-01", "wildcard-1-123-0", "example.com", func(s string) string {
-			if s == "pending" {
-				return vals(1, 0, 41)
-			}
-			return vals(0, 0, 41)
-		})...),
+		load:  dns01PendingFrom0,
 		at:    minutes(40),
 		fires: []map[string]string{{"namespace": "nginx-ingress", "name": "wildcard-1-123-0", "domain": "example.com"}},
 	},
 	{
 		alert: "Dns01ChallengeStuck", name: "pending for 29 minutes is still pending",
-		load: load(challengeStatus("DNS-01", "wildcard-1-123-0", "example.com", func(s string) string {
-			if s == "pending" {
-				return vals(1, 0, 41)
-			}
-			return vals(0, 0, 41)
-		})...),
-		at: minutes(29),
+		load: dns01PendingFrom0,
+		at:   minutes(29),
 	},
 	{
 		alert: "Dns01ChallengeStuck", name: "a challenge that became valid after 5 minutes does not fire",
@@ -231,13 +240,8 @@ var cases = []alertCase{
 	},
 	{
 		alert: "Dns01ChallengeStuck", name: "an HTTP-01 challenge pending for 40 minutes is not a DNS-01 problem",
-		load: load(challengeStatus("HTTP-01", "demo-1-456-0", "demo.example.com", func(s string) string {
-			if s == "pending" {
-				return vals(1, 0, 41)
-			}
-			return vals(0, 0, 41)
-		})...),
-		at: minutes(40),
+		load: load(challengeStatus("HTTP-01", "demo-1-456-0", "demo.example.com", inState("pending", 41))...),
+		at:   minutes(40),
 	},
 
 	// IngressControllerDown: no controller pod reports NGINX up, for 5 minutes.
@@ -253,14 +257,14 @@ var cases = []alertCase{
 	},
 	{
 		alert: "IngressControllerDown", name: "both pods reporting NGINX down for 6 minutes fires",
-		load: load(nginxUp("nginx-ingress-6f9b-a", "nginx", vals(1, 0, 10)+" "+vals(0, 0, 21)), nginxUp("nginx-ingress-6f9b-b", "nginx", vals(1, 0, 10)+" "+vals(0, 0, 21))),
+		load: nginxDownFrom10,
 		at:   minutes(16),
 		// absent() returns one series without labels.
 		fires: []map[string]string{{"alertname": "IngressControllerDown"}},
 	},
 	{
 		alert: "IngressControllerDown", name: "down for 4 minutes is still pending",
-		load: load(nginxUp("nginx-ingress-6f9b-a", "nginx", vals(1, 0, 10)+" "+vals(0, 0, 21)), nginxUp("nginx-ingress-6f9b-b", "nginx", vals(1, 0, 10)+" "+vals(0, 0, 21))),
+		load: nginxDownFrom10,
 		at:   minutes(14),
 	},
 	{
@@ -284,12 +288,12 @@ var cases = []alertCase{
 	},
 	{
 		alert: "IngressHigh5xxRate", name: "6% 5xx for 7 minutes is still pending",
-		load: load(upstreamResponses("200", vals(0, 100, 15)+" "+vals(1494, 94, 16)), upstreamResponses("502", none(15)+" "+vals(6, 6, 16))),
+		load: errors6PctFrom15,
 		at:   minutes(24),
 	},
 	{
 		alert: "IngressHigh5xxRate", name: "6% 5xx for 16 minutes fires",
-		load:  load(upstreamResponses("200", vals(0, 100, 15)+" "+vals(1494, 94, 16)), upstreamResponses("502", none(15)+" "+vals(6, 6, 16))),
+		load:  errors6PctFrom15,
 		at:    minutes(30),
 		fires: []map[string]string{demoIngress},
 	},
