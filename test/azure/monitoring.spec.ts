@@ -1,6 +1,7 @@
 /** Monitoring mode `azure`: the managed Prometheus resources, their wiring, and the alert path summary. */
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
 import { PlatformMocks } from "../../plan/mocks";
 import { PROJECT } from "../../components/config";
 import {
@@ -8,6 +9,7 @@ import {
     dataCollectionRuleSpec, ManagedPrometheus, managedPrometheusNames, managedPrometheusProfile, ManagedPrometheusSettings, redactUrl, ruleGroupSpecs,
 } from "../../components/azure/monitoring";
 import { ALERT_GROUPS, allAlertRules, runbookUrl } from "../../components/kubernetes/alert-rules";
+import { ClusterMonitoring, managedPrometheusScrapes } from "../../components/kubernetes/monitoring";
 
 const SETTINGS: ManagedPrometheusSettings = {
     location: "westeurope",
@@ -165,6 +167,9 @@ describe("managed Prometheus (monitoring mode azure)", () => {
                 const mp = new ManagedPrometheus("monitoring", {
                     ...SETTINGS, alertWebhookUrl: "https://hooks.example.com/x", resourceGroupName: "rg", clusterId: IDS.clusterId, clusterName: IDS.clusterName,
                 });
+                // The cluster side of the same mode: the add-on's PodMonitors, after the association.
+                const provider = new k8s.Provider("cluster", { kubeconfig: "{}" });
+                new ClusterMonitoring("cluster-monitoring", { provider, mode: "azure", dependsOn: [mp.association] });
                 return { workspaceId: mp.workspaceId, actionGroupId: mp.actionGroupId };
             });
             await pulumi.runtime.disconnect();
@@ -198,6 +203,12 @@ describe("managed Prometheus (monitoring mode azure)", () => {
             }
             const names = managedPrometheusNames(SETTINGS.namePrefix);
             assert.strictEqual(single("azure-native:monitor:AzureMonitorWorkspace").inputs.azureMonitorWorkspaceName, names.workspace);
+        });
+
+        it("the cluster side creates the add-on's PodMonitors and no PrometheusRule", () => {
+            const podMonitors = byType("kubernetes:azmonitoring.coreos.com/v1:PodMonitor");
+            assert.deepStrictEqual(podMonitors.map((c) => plain(c.inputs.metadata).name), managedPrometheusScrapes().map((m) => m.metadata.name));
+            assert.strictEqual(byType("kubernetes:monitoring.coreos.com/v1:PrometheusRule").length, 0);
         });
 
         it("refuses bad settings before creating anything", () => {
