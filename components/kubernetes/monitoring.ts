@@ -99,8 +99,11 @@ function podMonitor(name: string, namespace: string, podLabels: Readonly<Record<
  * metrics all come from it) and the NGINX controller. Endpoints name the container ports, as
  * PodMonitors require.
  * - cert-manager keeps its own labels (`honorLabels`): its certificate metrics carry the
- *   Certificate's `namespace`, which the scrape's target label `namespace` (the controller's pod
- *   namespace) would otherwise rename to `exported_namespace`, and the alerts group by `namespace`.
+ *   Certificate's `namespace`, and the scrape adds a target label `namespace` (the controller's pod
+ *   namespace: prometheus-operator's pkg/prometheus/promcfg.go relabels `__meta_kubernetes_namespace`
+ *   to `namespace`, and the add-on generates its scrape jobs the same way); without honor_labels
+ *   Prometheus renames the scraped one to `exported_namespace` (prometheus.io/docs, scrape_config
+ *   `honor_labels`), and the alerts group by `namespace`.
  * - NGINX's latency histogram loses its buckets: the alerts use only its `_count`, and 25 buckets
  *   per upstream, status and pod would multiply the samples Azure bills.
  */
