@@ -101,7 +101,9 @@ function podMonitor(name: string, namespace: string, podLabels: Readonly<Record<
  * - cert-manager keeps its own labels (`honorLabels`): its certificate metrics carry the
  *   Certificate's `namespace`, and the scrape adds a target label `namespace` (the controller's pod
  *   namespace: prometheus-operator's pkg/prometheus/promcfg.go relabels `__meta_kubernetes_namespace`
- *   to `namespace`, and the add-on generates its scrape jobs the same way); without honor_labels
+ *   to `namespace`, and the add-on's target allocator generates its jobs with that same
+ *   generator, Azure/prometheus-collector otelcollector/otel-allocator/internal/watcher/promOperator.go);
+ *   without honor_labels
  *   Prometheus renames the scraped one to `exported_namespace` (prometheus.io/docs, scrape_config
  *   `honor_labels`), and the alerts group by `namespace`.
  * - NGINX's latency histogram loses its buckets: the alerts use only its `_count`, and 25 buckets
