@@ -103,8 +103,7 @@ function podMonitor(name: string, namespace: string, podLabels: Readonly<Record<
  *   namespace: prometheus-operator's pkg/prometheus/promcfg.go relabels `__meta_kubernetes_namespace`
  *   to `namespace`, and the add-on's target allocator generates its jobs with that same
  *   generator, Azure/prometheus-collector otelcollector/otel-allocator/internal/watcher/promOperator.go);
- *   without honor_labels
- *   Prometheus renames the scraped one to `exported_namespace` (prometheus.io/docs, scrape_config
+ *   without honor_labels Prometheus renames the scraped one to `exported_namespace` (prometheus.io/docs, scrape_config
  *   `honor_labels`), and the alerts group by `namespace`.
  * - NGINX's latency histogram loses its buckets: the alerts use only its `_count`, and 25 buckets
  *   per upstream, status and pod would multiply the samples Azure bills.
