@@ -254,3 +254,56 @@ export const policyMetadata = {
     flowAnnotation: "aks-platform/flow",
     whyAnnotation: "aks-platform/why",
 } as const;
+
+/**
+ * Azure Monitor managed service for Prometheus: the AKS metrics add-on (`ama-metrics`) that
+ * `azureMonitorProfile.metrics.enabled` installs, and the Azure resources it writes to.
+ *
+ * Read from Azure/prometheus-collector (commit 39583fd, 2026-07-21), the add-on's own chart:
+ * otelcollector/deploy/addon-chart/azure-monitor-metrics-addon/templates/
+ * - ama-metrics-deployment.yaml: Deployment `ama-metrics` in kube-system, pods labelled
+ *   `rsName: ama-metrics` (and `kubernetes.azure.com/managedby: aks`). It is the only collector that
+ *   mounts the target allocator's client certificate (`ama-metrics-operator-targets-client-tls-secret`),
+ *   so it is the one that scrapes PodMonitor/ServiceMonitor targets.
+ * - ama-metrics-daemonset.yaml: DaemonSet `ama-metrics-node`, pods `dsName: ama-metrics-node`:
+ *   node-local targets (kubelet, cAdvisor, node exporter), never custom resources.
+ * - ama-metrics-targetallocator.yaml: Deployment `ama-metrics-operator-targets`, pods
+ *   `rsName: ama-metrics-operator-targets`: reads the custom resources from the API server and hands
+ *   targets to the collectors; it scrapes nothing itself.
+ * - No template sets `hostNetwork`, so every add-on pod has a pod address and Cilium gives it the
+ *   identity of its labels: a namespaceSelector + podSelector peer selects the collector.
+ * - ama-metrics-podmonitor-crd.yaml / ama-metrics-servicemonitor-crd.yaml: PodMonitor and
+ *   ServiceMonitor in API group `azmonitoring.coreos.com`, version v1; internal/docs/Operator-CRD.md:
+ *   the add-on ignores `monitoring.coreos.com` objects (isolation from a team's own operator).
+ * The collector scrapes each target on the target's own metrics port (cert-manager 9402, NGINX 9113).
+ */
+export const azureMonitor = {
+    namespace: "kube-system",
+    /** The ReplicaSet collector: the source of every scrape of a PodMonitor target. */
+    collectorPodLabels: { rsName: "ama-metrics" } as Readonly<Record<string, string>>,
+    nodeCollectorPodLabels: { dsName: "ama-metrics-node" } as Readonly<Record<string, string>>,
+    targetAllocatorPodLabels: { rsName: "ama-metrics-operator-targets" } as Readonly<Record<string, string>>,
+    /** The add-on's pods use the pod network (no hostNetwork). */
+    collectorHostNetwork: false,
+    /** API version of the add-on's PodMonitor and ServiceMonitor. */
+    scrapeApiVersion: "azmonitoring.coreos.com/v1",
+    /**
+     * The data collection rule's stream, data source and destination, as Azure's own onboarding
+     * templates write them (AddonBicepTemplate/FullAzureMonitorMetricsProfile.bicep,
+     * AddonTerraformTemplate/main.tf): kind Linux, stream Microsoft-PrometheusMetrics from a
+     * `prometheusForwarder` source to the workspace as a `monitoringAccounts` destination.
+     */
+    dataCollectionKind: "Linux",
+    prometheusStream: "Microsoft-PrometheusMetrics",
+    /** Metrics the platform's scrape objects collect per interval (cert-manager's chart default is 60s too). */
+    scrapeInterval: "60s",
+    /** Rule groups evaluate every minute (the default, `PT1M`; Azure accepts 1 to 15 minutes). */
+    ruleGroupInterval: "PT1M",
+    /** Action groups are global resources (learn.microsoft.com/azure/azure-monitor/alerts/resource-manager-action-groups). */
+    actionGroupLocation: "Global",
+    /** An action group's short name is at most 12 characters (same page). */
+    actionGroupShortNameMax: 12,
+    /** Name limits of Azure's onboarding templates: data collection endpoint 44, rule 64. */
+    dataCollectionEndpointNameMax: 44,
+    dataCollectionRuleNameMax: 64,
+} as const;

@@ -24,7 +24,8 @@ import { ClusterIssuers } from "./kubernetes/cluster-issuers";
 import { IngressController, ingressSettings } from "./kubernetes/ingress-controller";
 import { Application } from "./kubernetes/applications";
 import { NetworkPolicies } from "./networking/network-policies";
-import { CertificateMonitoring } from "./kubernetes/monitoring";
+import { ClusterMonitoring } from "./kubernetes/monitoring";
+import { ManagedPrometheus, managedPrometheusProfile } from "./azure/monitoring";
 import { IstioCsr, istioCsrSettings } from "./kubernetes/istio-csr";
 
 export interface PlatformOutputs {
@@ -72,7 +73,22 @@ export function createPlatform(config: PlatformConfig): PlatformOutputs {
         apiServerSubnetId: net.apiServerSubnetId,
         ingressIpResourceGroupId: ingressIp.resourceGroupId,
         subscriptionId: client.subscriptionId,
+        addOns: { azureMonitorProfile: managedPrometheusProfile(config.monitoring.mode) },
     }, { protect });
+
+    // Alerts on Azure Monitor managed Prometheus (monitoring mode azure): workspace, collection, rules, action group.
+    const managedPrometheus = config.monitoring.mode === "azure"
+        ? new ManagedPrometheus("managed-prometheus", {
+            location: config.location,
+            namePrefix: prefix,
+            alertEmail: config.monitoring.alertEmail,
+            alertWebhookUrl: config.monitoring.alertWebhookUrl,
+            actionGroupShortName: `aks-${config.environment}`,
+            resourceGroupName: group.name,
+            clusterId: cluster.clusterId,
+            clusterName: cluster.clusterName,
+        })
+        : undefined;
 
     const zone = new DnsZone("dns", {
         resourceGroupName: group.name,
@@ -113,10 +129,6 @@ export function createPlatform(config: PlatformConfig): PlatformOutputs {
         identityClientId: identity.clientId,
     }, { ...k8sOpts, dependsOn: [...ready(certManagerFacts.namespace), namespaces.priorityClass, ...identity.ready] });
 
-    if (config.monitoring.mode === "prometheus-operator") {
-        new CertificateMonitoring("monitoring", { provider: cluster.provider, certManagerRelease: certManager.release });
-    }
-
     const issuers = new ClusterIssuers("cluster-issuers", {
         email: config.acme.email,
         cnameZones: config.acme.cnameZones,
@@ -137,6 +149,14 @@ export function createPlatform(config: PlatformConfig): PlatformOutputs {
         staticIp: ingressIp.resourceGroupName.apply((resourceGroupName) => ({ name: ingressIp.ipName, resourceGroupName })),
         certificateDependsOn: [...issuers.ready, ...zone.ready, ...identity.ready],
     }, { ...k8sOpts, dependsOn: [...ready(nginxIngress.namespace), namespaces.priorityClass, ...cluster.networkRoles] });
+
+    // The cluster side of monitoring: PrometheusRules for your Prometheus, or the add-on's PodMonitors.
+    if (config.monitoring.mode !== "none") {
+        new ClusterMonitoring("monitoring", {
+            mode: config.monitoring.mode,
+            prometheusSelectorLabels: config.monitoring.selectorLabels,
+        }, { ...k8sOpts, dependsOn: [certManager.release, ingress.release, ...(managedPrometheus ? [managedPrometheus.association] : [])] });
+    }
 
     for (const app of config.apps) {
         new Application(`app-${app.name}`, { app, issuer: config.acme.issuer }, {

@@ -13,6 +13,7 @@ import { policies } from "../policy-pack/rules";
 import { renderFlowsMarkdown, renderFlowsMermaid } from "../components/networking/docs";
 import { reachability, renderReachabilityMermaid, renderReachabilityTable } from "./reachability";
 import { stackPlatformConfig } from "./stack-config";
+import { alertsPhase } from "./alerts";
 
 export interface PlanContext {
     stack: string;
@@ -172,4 +173,4 @@ const networkPhase: PlanPhase = {
     },
 };
 
-export const PHASES: PlanPhase[] = [resourcesPhase, manifestsPhase, helmPhase, networkPhase, policyPhase];
+export const PHASES: PlanPhase[] = [resourcesPhase, manifestsPhase, helmPhase, networkPhase, policyPhase, alertsPhase];

@@ -140,6 +140,9 @@ const app = z.strictObject({
 }, { error: "must be an app { name, image, port, host, replicas, egress }" });
 export type AppInput = z.output<typeof app>;
 
+/** kube-prometheus-stack's default rule and ServiceMonitor selector: `release: <its release name>` (its chart's values.yaml, ruleSelector). */
+export const DEFAULT_PROMETHEUS_SELECTOR: Readonly<Record<string, string>> = { release: "kube-prometheus-stack" };
+
 // ---------------------------------------------------------------------------------------------
 // The keys, in the order the README lists them.
 
@@ -332,7 +335,7 @@ export const KEYS = {
     prometheusSelectorLabels: key({
         schema: labelMap,
         description: "Labels on ServiceMonitors and PrometheusRules so your Prometheus selects them (prometheus-operator mode; kube-prometheus-stack selects release: <its release name>).",
-        default: { release: "kube-prometheus-stack" },
+        default: DEFAULT_PROMETHEUS_SELECTOR,
         example: { release: "kube-prometheus-stack" },
     }),
     monitoringNamespace: key({

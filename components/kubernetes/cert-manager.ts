@@ -84,8 +84,10 @@ export function certManagerValues(s: CertManagerSettings, identityClientId: stri
         dns01RecursiveNameserversOnly: true,
         prometheus: {
             enabled: true,
+            // honorLabels: the alert rules group by cert-manager's own `namespace` and `name` labels,
+            // which a scrape would otherwise rename to exported_* (prometheus-operator pkg/prometheus/promcfg.go).
             servicemonitor: s.serviceMonitorLabels
-                ? { enabled: true, labels: { ...s.serviceMonitorLabels } }
+                ? { enabled: true, labels: { ...s.serviceMonitorLabels }, honorLabels: true }
                 : { enabled: false },
         },
         webhook: {

@@ -22,11 +22,18 @@ export interface IngressSettings {
     readonly production: boolean;
     /** The chart's ServiceMonitor with these labels (prometheus-operator mode), or none. */
     readonly serviceMonitorLabels?: Readonly<Record<string, string>>;
+    /** Upstream latency and status metrics, which the ingress 5xx alert reads (any monitoring mode but none). */
+    readonly latencyMetrics: boolean;
 }
 
 /** The settings of a stack. */
 export function ingressSettings(config: PlatformConfig): IngressSettings {
-    return { replicas: config.ingress.replicas, production: config.environment === "prod", serviceMonitorLabels: serviceMonitorLabels(config) };
+    return {
+        replicas: config.ingress.replicas,
+        production: config.environment === "prod",
+        serviceMonitorLabels: serviceMonitorLabels(config),
+        latencyMetrics: config.monitoring.mode !== "none",
+    };
 }
 
 /**
@@ -73,6 +80,9 @@ export function ingressControllerValues(s: IngressSettings, ip: StaticIp): HelmV
             // A read-only root: the chart copies /etc/nginx into an emptyDir with a restricted init container.
             readOnlyRootFilesystem: true,
             priorityClassName: platformPriorityClass.name,
+            // nginx_ingress_controller_upstream_server_response_latency_ms with its `code` label: the 5xx
+            // rate alert's input (internal/metrics/collectors/latency.go at v5.5.4; off by default).
+            enableLatencyMetrics: s.latencyMetrics,
             resources: {
                 requests: { cpu: s.production ? "200m" : "100m", memory: s.production ? "256Mi" : "128Mi" },
                 limits: { cpu: s.production ? "2" : "1", memory: s.production ? "1Gi" : "512Mi" },

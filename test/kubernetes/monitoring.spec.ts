@@ -1,74 +1,187 @@
+/** The cluster side of monitoring: PrometheusRules (prometheus-operator mode) and the metrics add-on's PodMonitors (azure mode). */
 import * as assert from "assert";
-import * as fs from "fs";
-import * as path from "path";
+import Ajv from "ajv";
 import { at, ofType, stackRun } from "../support/runs";
+import { runProgram } from "../../plan/program";
 import { validateObject } from "../support/schema";
-import { certificateAlertRules, EXPIRY_ALERT_DAYS } from "../../components/kubernetes/monitoring";
-import { RUNBOOK_BASE_URL } from "../../components/facts";
+import {
+    AzurePodMonitor, DEFAULT_PROMETHEUS_OPERATOR_SELECTOR, managedPrometheusScrapes, prometheusRuleName, prometheusRules,
+} from "../../components/kubernetes/monitoring-specs";
+import { ALERT_GROUPS, allAlertRules, prometheusDuration, runbookUrl } from "../../components/kubernetes/alert-rules";
+import { azureMonitor, certManager, nginxIngress } from "../../components/facts";
 
 const RULE = "kubernetes:monitoring.coreos.com/v1:PrometheusRule";
 
-interface AlertRule { alert: string; expr: string; for: string; annotations: Record<string, string> }
+/**
+ * The add-on's PodMonitor schema (azmonitoring.coreos.com/v1), the part the platform writes,
+ * encoded from the CRD's openAPIV3Schema in Azure/prometheus-collector (commit 39583fd)
+ * otelcollector/deploy/addon-chart/azure-monitor-metrics-addon/templates/ama-metrics-podmonitor-crd.yaml:
+ * `spec` required, `spec.selector` required, endpoint `port` a string, `interval` the CRD's
+ * duration pattern, relabel `action` from its enum, `sourceLabels` its label-name pattern.
+ * Stricter than the CRD in one way: fields the platform does not use are refused, since the API
+ * server would silently prune a misspelt one.
+ */
+const DURATION = "^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$";
+const RELABEL_ACTIONS = ["replace", "Replace", "keep", "Keep", "drop", "Drop", "hashmod", "HashMod", "labelmap", "LabelMap", "labeldrop", "LabelDrop",
+    "labelkeep", "LabelKeep", "lowercase", "Lowercase", "uppercase", "Uppercase", "keepequal", "KeepEqual", "dropequal", "DropEqual"];
+const POD_MONITOR_SCHEMA = {
+    type: "object",
+    required: ["apiVersion", "kind", "metadata", "spec"],
+    additionalProperties: false,
+    properties: {
+        apiVersion: { const: "azmonitoring.coreos.com/v1" },
+        kind: { const: "PodMonitor" },
+        metadata: {
+            type: "object", required: ["name", "namespace"], additionalProperties: false,
+            properties: { name: { type: "string", minLength: 1 }, namespace: { type: "string", minLength: 1 }, labels: { type: "object", additionalProperties: { type: "string" } } },
+        },
+        spec: {
+            type: "object", required: ["selector"], additionalProperties: false,
+            properties: {
+                selector: {
+                    type: "object", additionalProperties: false,
+                    properties: { matchLabels: { type: "object", additionalProperties: { type: "string" } } },
+                },
+                podMetricsEndpoints: {
+                    type: "array",
+                    items: {
+                        type: "object", additionalProperties: false,
+                        properties: {
+                            port: { type: "string" },
+                            path: { type: "string" },
+                            interval: { type: "string", pattern: DURATION },
+                            scheme: { enum: ["http", "https"] },
+                            honorLabels: { type: "boolean" },
+                            metricRelabelings: {
+                                type: "array",
+                                items: {
+                                    type: "object", additionalProperties: false,
+                                    properties: {
+                                        action: { enum: RELABEL_ACTIONS },
+                                        sourceLabels: { type: "array", items: { type: "string", pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$" } },
+                                        regex: { type: "string" },
+                                    },
+                                },
+                            },
+                        },
+                    },
+                },
+            },
+        },
+    },
+} as const;
 
-function alerts(): AlertRule[] {
-    return (certificateAlertRules().spec.groups ?? []).flatMap((g) => (g.rules ?? []) as unknown as AlertRule[]);
+const validatePodMonitor = new Ajv({ allErrors: true }).compile(POD_MONITOR_SCHEMA);
+
+function podMonitorErrors(obj: unknown): string[] {
+    return validatePodMonitor(obj) ? [] : (validatePodMonitor.errors ?? []).map((e) => `${e.instancePath} ${e.message ?? ""}`);
 }
 
-/** GitHub's anchor for a Markdown heading. */
-function anchorOf(heading: string): string {
-    return heading.trim().toLowerCase().replace(/[^a-z0-9 -]/g, "").replace(/ /g, "-");
-}
+describe("monitoring: prometheus-operator mode", () => {
+    const rules = prometheusRules(DEFAULT_PROMETHEUS_OPERATOR_SELECTOR);
 
-describe("certificate monitoring", () => {
     it("validates against the prometheus-operator schema", () => {
-        validateObject(certificateAlertRules() as unknown as Record<string, unknown>);
+        for (const rule of rules) validateObject(rule as unknown as Record<string, unknown>);
     });
 
-    it("alerts on certificates expiring within 21 days", () => {
-        const rule = alerts().find((a) => a.alert === "CertificateExpiringSoon");
-        assert.ok(rule);
-        assert.strictEqual(EXPIRY_ALERT_DAYS, 21);
-        assert.match(rule.expr, /certmanager_certificate_expiration_timestamp_seconds - time\(\)\) < 21 \* 24 \* 3600/);
+    it("one PrometheusRule per alert group, in the namespace of the component it watches", () => {
+        assert.deepStrictEqual(rules.map((r) => `${r.metadata.namespace}/${r.metadata.name}`),
+            [`${certManager.namespace}/${prometheusRuleName(ALERT_GROUPS[0])}`, `${nginxIngress.namespace}/${prometheusRuleName(ALERT_GROUPS[1])}`]);
     });
 
-    it("alerts on certificates not ready for 10 minutes", () => {
-        const rule = alerts().find((a) => a.alert === "CertificateNotReady");
-        assert.ok(rule);
-        assert.strictEqual(rule.for, "10m");
-        assert.match(rule.expr, /certmanager_certificate_ready_status\{condition!="True"\}/);
-    });
-
-    it("alerts on rising ACME and DNS-01 failures", () => {
-        assert.ok(alerts().some((a) => /certmanager_http_acme_client_request_count\{status=~"4\.\.\|5\.\."\}/.test(a.expr)));
-        assert.ok(alerts().some((a) => /controller="challenges"/.test(a.expr)));
-    });
-
-    it("links every alert to a runbook section that exists in docs/", () => {
-        for (const a of alerts()) {
-            const url = a.annotations.runbook_url;
-            assert.ok(url.startsWith(`${RUNBOOK_BASE_URL}/`), url);
-            const [page, anchor] = url.slice(RUNBOOK_BASE_URL.length + 1).split("#");
-            const file = path.join(__dirname, "..", "..", "docs", page);
-            assert.ok(fs.existsSync(file), `${a.alert}: docs/${page} is missing`);
-            const anchors = fs.readFileSync(file, "utf8").split("\n").filter((l) => /^#+ /.test(l)).map((l) => anchorOf(l.replace(/^#+ /, "")));
-            assert.ok(anchors.includes(anchor), `${a.alert}: docs/${page} has no section #${anchor} (has ${anchors.join(", ")})`);
+    it("carries the selector labels kube-prometheus-stack selects by (release: kube-prometheus-stack by default), or the configured ones", () => {
+        for (const rule of rules) assert.strictEqual(rule.metadata.labels.release, "kube-prometheus-stack");
+        for (const rule of prometheusRules({ release: "monitoring", team: "platform" })) {
+            assert.strictEqual(rule.metadata.labels.release, "monitoring");
+            assert.strictEqual(rule.metadata.labels.team, "platform");
         }
     });
 
-    it("is created only when monitoring is enabled, after cert-manager, with the chart's ServiceMonitor on", async () => {
-        const dev = (await stackRun("dev")).resources;
-        assert.strictEqual(ofType(dev, RULE).length, 0);
-        const staging = (await stackRun("staging")).resources;
-        const rules = ofType(staging, RULE);
-        assert.strictEqual(rules.length, 1);
-        const release = ofType(staging, "kubernetes:helm.sh/v3:Release").find((r) => String(r.props.chart) === "cert-manager");
-        assert.ok(release && rules[0].dependencies.includes(release.urn));
-        assert.strictEqual(at(release.props.values, "prometheus.servicemonitor.enabled"), true);
-        const devRelease = ofType(dev, "kubernetes:helm.sh/v3:Release").find((r) => String(r.props.chart) === "cert-manager");
-        assert.strictEqual(at(devRelease?.props.values, "prometheus.servicemonitor.enabled"), false);
-        const nginx = (rs: typeof dev) => ofType(rs, "kubernetes:helm.sh/v3:Release").find((r) => String(r.props.chart).endsWith("nginx-ingress"));
-        assert.strictEqual(at(nginx(staging)?.props.values, "prometheus.serviceMonitor.create"), true);
-        assert.strictEqual(at(nginx(staging)?.props.values, "prometheus.service.create"), true);
-        assert.strictEqual(at(nginx(dev)?.props.values, "prometheus.serviceMonitor.create"), false);
+    it("refuses empty selector labels, naming the setting and the fix", () => {
+        assert.throws(() => prometheusRules({}), /prometheusSelectorLabels is empty: .*ruleSelector.*"release":"kube-prometheus-stack"/);
+    });
+
+    it("refuses selector labels that would overwrite the platform's own label", () => {
+        assert.throws(() => prometheusRules({ "app.kubernetes.io/part-of": "x" }), /must not set app\.kubernetes\.io\/part-of/);
+    });
+
+    it("every alert once, with its expression, hold time, severity label and runbook", () => {
+        const written = rules.flatMap((r) => (r.spec.groups ?? []).flatMap((g) => g.rules ?? []));
+        assert.deepStrictEqual(written.map((r) => r.alert), allAlertRules().map((r) => r.name));
+        for (const [i, rule] of allAlertRules().entries()) {
+            const w = written[i];
+            assert.strictEqual(w.expr, rule.expr);
+            assert.strictEqual(w.for, prometheusDuration(rule.forMinutes));
+            assert.deepStrictEqual(w.labels, { severity: rule.severity });
+            assert.strictEqual(w.annotations?.runbook_url, runbookUrl(rule));
+        }
+    });
+
+    it("is created in prometheus-operator mode only, after cert-manager and the namespaces, with the charts' ServiceMonitors on", async () => {
+        for (const stack of ["dev", "staging", "prod"]) assert.strictEqual(ofType((await stackRun(stack)).resources, RULE).length, 0, `${stack} is not in prometheus-operator mode`);
+        const staging = (await runProgram("staging", { configOverrides: { "aks-platform:monitoringMode": "prometheus-operator" } })).resources;
+        const created = ofType(staging, RULE);
+        assert.deepStrictEqual(created.map((r) => String(at(r.props, "metadata.name"))).sort(), ["certificates-alerts", "ingress-alerts"]);
+        const releases = ofType(staging, "kubernetes:helm.sh/v3:Release");
+        const release = releases.find((r) => String(r.props.chart) === "cert-manager");
+        const namespaces = ofType(staging, "kubernetes:core/v1:Namespace");
+        for (const rule of created) {
+            assert.ok(release && rule.dependencies.includes(release.urn), "after cert-manager's release");
+            // After its namespace, through the release installed into it (which waits for the namespace).
+            const ns = namespaces.find((n) => at(n.props, "metadata.name") === at(rule.props, "metadata.namespace"));
+            const inNamespace = releases.find((r) => r.props.namespace === at(rule.props, "metadata.namespace"));
+            assert.ok(ns && inNamespace && rule.dependencies.includes(inNamespace.urn) && inNamespace.dependencies.includes(ns.urn), `after namespace ${String(at(rule.props, "metadata.namespace"))}`);
+            assert.strictEqual(at(rule.props, "metadata.labels.release"), "kube-prometheus-stack");
+        }
+        assert.strictEqual(at(release?.props.values, "prometheus.servicemonitor.enabled"), true);
+        const nginx = ofType(staging, "kubernetes:helm.sh/v3:Release").find((r) => String(r.props.chart).endsWith("nginx-ingress"));
+        assert.strictEqual(at(nginx?.props.values, "prometheus.serviceMonitor.create"), true);
+    });
+});
+
+describe("monitoring: azure mode scrape objects", () => {
+    const monitors = managedPrometheusScrapes();
+
+    it("the schema check refuses what the add-on would not scrape (so a clean result means something)", () => {
+        const good = monitors[0];
+        assert.deepStrictEqual(podMonitorErrors(good), []);
+        assert.notDeepStrictEqual(podMonitorErrors({ ...good, apiVersion: "monitoring.coreos.com/v1" }), [], "the add-on ignores monitoring.coreos.com");
+        assert.notDeepStrictEqual(podMonitorErrors({ ...good, spec: { podMetricsEndpoints: good.spec.podMetricsEndpoints } }), [], "selector is required");
+        const typo = { ...good, spec: { selector: good.spec.selector, podMetricEndpoints: good.spec.podMetricsEndpoints } };
+        assert.notDeepStrictEqual(podMonitorErrors(typo), [], "a misspelt field");
+        const badInterval: AzurePodMonitor = { ...good, spec: { ...good.spec, podMetricsEndpoints: [{ ...good.spec.podMetricsEndpoints[0], interval: "1 minute" }] } };
+        assert.notDeepStrictEqual(podMonitorErrors(badInterval), []);
+    });
+
+    it("every PodMonitor validates against the add-on's CRD schema", () => {
+        for (const m of monitors) assert.deepStrictEqual(podMonitorErrors(m), [], m.metadata.name);
+    });
+
+    it("uses the add-on's API group, never prometheus-operator's", () => {
+        for (const m of monitors) assert.strictEqual(m.apiVersion, azureMonitor.scrapeApiVersion);
+        assert.strictEqual(azureMonitor.scrapeApiVersion, "azmonitoring.coreos.com/v1");
+    });
+
+    it("selects cert-manager's controller pods on their metrics port, keeping the Certificate's namespace label", () => {
+        const cm = monitors.find((m) => m.metadata.namespace === certManager.namespace);
+        assert.ok(cm);
+        assert.deepStrictEqual(cm.spec.selector.matchLabels, certManager.podLabels.controller);
+        assert.strictEqual(cm.spec.podMetricsEndpoints[0].port, certManager.ports.metrics.name);
+        assert.strictEqual(cm.spec.podMetricsEndpoints[0].honorLabels, true);
+    });
+
+    it("selects the NGINX controller pods on their metrics port and drops only the latency histogram's buckets", () => {
+        const ng = monitors.find((m) => m.metadata.namespace === nginxIngress.namespace);
+        assert.ok(ng);
+        assert.deepStrictEqual(ng.spec.selector.matchLabels, nginxIngress.podLabels(nginxIngress.releaseName));
+        assert.strictEqual(ng.spec.podMetricsEndpoints[0].port, nginxIngress.ports.metrics.name);
+        const drops = ng.spec.podMetricsEndpoints[0].metricRelabelings ?? [];
+        assert.deepStrictEqual(drops.map((d) => [d.action, d.regex]), [["drop", "nginx_ingress_controller_upstream_server_response_latency_ms_bucket"]]);
+        for (const rule of allAlertRules()) assert.ok(!rule.expr.includes("_bucket"), `${rule.name} needs the buckets the PodMonitor drops`);
+    });
+
+    it("scrapes every metric family the alerts use (cert-manager's for certificates, NGINX's for ingress)", () => {
+        const scraped = new Set(monitors.map((m) => m.metadata.namespace));
+        for (const group of ALERT_GROUPS) assert.ok(scraped.has(group.namespace), `${group.name}: nothing scrapes ${group.namespace}`);
     });
 });
