@@ -15,6 +15,7 @@ import {
     checkActionInputs,
     checkAzureOidcEnv,
     checkDeployWorkflow,
+    checkDocsPins,
     checkEngineTier,
     checkNodeSetup,
     checkNoSecretLiterals,
@@ -120,6 +121,22 @@ describe("GitHub Actions workflows", () => {
         assert.deepStrictEqual(checkPulumiVersionFile(fs.readFileSync(path.join(REPO_ROOT, PULUMI_VERSION_FILE), "utf8")), []);
     });
 
+    describe("docs/ci.md", () => {
+        const doc = fs.readFileSync(path.join(REPO_ROOT, "docs", "ci.md"), "utf8");
+        const version = fs.readFileSync(path.join(REPO_ROOT, PULUMI_VERSION_FILE), "utf8");
+
+        it("names the releases and the Pulumi CLI version the workflows pin", () => {
+            assert.deepStrictEqual(checkDocsPins(doc, version), []);
+        });
+
+        it("a stale row or CLI version in the docs is caught", () => {
+            reports(checkDocsPins(doc.replace("| v7.0.0 | `8e5e406f", "| v6.6.1 | `8e5e406f"), version), /pulumi\/actions is v6\.6\.1/);
+            reports(checkDocsPins(doc, "3.276.0\n"), /names Pulumi CLI 3\.274\.1, \.github\/pulumi-version has 3\.276\.0/);
+            reports(checkDocsPins(doc.replace(/^\| `Azure\/login`.*\n/m, ""), version), /no row for Azure\/login/);
+            reports(checkDocsPins(`${doc}\n| \`actions/cache\` | v5.0.0 | \`${"c".repeat(40)}\` |\n`, version), /lists actions\/cache, which the workflows do not pin/);
+        });
+    });
+
     for (const [name, wf, pullRequests] of [["preview.yml", preview, true], ["deploy.yml", deploy, false]] as const) {
         describe(`${name} (the real file): shared rules`, () => {
             it("applies the policy pack, with the stack's policy config, in every Pulumi command", () => {
@@ -196,6 +213,18 @@ describe("GitHub Actions workflows", () => {
         });
     });
 
+    describe("reading a workflow", () => {
+        it("invalid YAML, or YAML that is not a workflow, is refused with the file's name", () => {
+            assert.throws(() => parseWorkflow("jobs:\n  a: [\n", "broken.yml"), /^Error: broken\.yml: /);
+            assert.throws(() => parseWorkflow("name: x\n", "nojobs.yml"), /nojobs\.yml: not a workflow \(no jobs mapping\)/);
+        });
+
+        it("keeps the comment after each uses: line, and only there", () => {
+            const wf = parseWorkflow("jobs:\n  a:\n    steps:\n      - uses: o/n@x # v1.2.3\n        with: { k: v } # not a pin\n      - uses: o/m@y\n", "t.yml");
+            assert.deepStrictEqual(job(wf, "a").steps?.map((st) => st.usesComment), ["v1.2.3", undefined]);
+        });
+    });
+
     describe("expressions per stack", () => {
         it("evaluates matrix.stack and the prod-only config the way GitHub does", () => {
             const configs = "${{ matrix.stack == 'prod' && 'policy-pack/config/prod.json' || '' }}";
@@ -263,6 +292,32 @@ describe("GitHub Actions workflows", () => {
                 } finally {
                     fs.rmSync(dir, { recursive: true, force: true });
                 }
+            });
+
+            it("a policy config or a stack name the checks cannot evaluate", () => {
+                const expr = broken(preview, (c) => { inputs(stepOf(c, "pulumi/actions", "preview").step).policyPackConfigs = "${{ vars.POLICY_CONFIG }}"; });
+                reports(checkPolicyPacks(expr), /cannot tell which policy config "\$\{\{ vars\.POLICY_CONFIG \}\}" is for dev/);
+                const stack = broken(deploy, (c) => { inputs(stepIn(c, "dev", "pulumi/actions", "up"))["stack-name"] = "${{ vars.PULUMI_ORG }}/${{ vars.STACK }}"; });
+                reports(checkPolicyPacks(stack), /job dev step \d+ \(pulumi up.*cannot tell which stack/);
+            });
+
+            it("the offline policy check of dev with the prod config", () => {
+                const wf = broken(deploy, (c) => {
+                    const check = must(steps(c, "dev").find((st) => st.run?.includes("policy -- check")), "policy check");
+                    check.run = "npm run -s policy -- check out/dev/resources.json --config policy-pack/config/prod.json";
+                });
+                reports(checkPolicyBeforeUp(wf), /job dev: the offline policy check of dev has --config policy-pack\/config\/prod\.json, but policy-pack\/config has no dev\.json/);
+            });
+
+            it("the policy check before the offline plan that writes its input", () => {
+                const wf = broken(deploy, (c) => {
+                    const list = steps(c, "staging");
+                    const plan = list.findIndex((st) => st.run?.startsWith("npm start"));
+                    const [planStep] = list.splice(plan, 1);
+                    const check = list.findIndex((st) => st.run?.includes("policy -- check"));
+                    list.splice(check + 1, 0, must(planStep, "plan step"));
+                });
+                reports(checkPolicyBeforeUp(wf), /job staging: the policy check of staging runs before the offline plan writes its input/);
             });
 
             it("the offline policy check of prod without --config", () => {
@@ -518,9 +573,22 @@ describe("GitHub Actions workflows", () => {
                 reports(checkEngineTier(forksSkipped), /job engine: has if: .*forks included/);
             });
 
-            it("the pack's own install missing before test:engine", () => {
-                const wf = broken(preview, (c) => { dropSteps(c, "engine", (s) => s.run?.includes("--prefix policy-pack") === true); });
-                reports(checkEngineTier(wf), /no npm ci --prefix policy-pack before test:engine/);
+            it("the project's or the pack's own install missing before test:engine", () => {
+                const pack = broken(preview, (c) => { dropSteps(c, "engine", (s) => s.run?.includes("--prefix policy-pack") === true); });
+                reports(checkEngineTier(pack), /no npm ci --prefix policy-pack before test:engine/);
+                const root = broken(preview, (c) => { dropSteps(c, "engine", (s) => s.run === "npm ci"); });
+                reports(checkEngineTier(root), /job engine: no npm ci before test:engine/);
+            });
+
+            it("a skipped install or engine step, or a Pulumi command in the engine job", () => {
+                const skipped = broken(preview, (c) => {
+                    must(steps(c, "engine").find((s) => s.run?.includes("test:engine")), "engine step").if = "github.event.pull_request.head.repo.fork == false";
+                });
+                reports(checkEngineTier(skipped), /job engine step \d+ \(npm run test:engine.*has if: .*forks included/);
+                const command = broken(preview, (c) => { inputs(stepIn(c, "engine", "pulumi/actions")).command = "preview"; });
+                const problems = checkEngineTier(command);
+                reports(problems, /job engine: also runs a Pulumi command/);
+                reports(problems, /no pulumi\/actions step without a command \(install only\)/);
             });
 
             it("the credentialed preview not waiting for the engine tier", () => {
@@ -626,6 +694,11 @@ describe("GitHub Actions workflows", () => {
                 reports(checkPermissions(inJob, { pullRequests: false }), /job prod: logs in to Azure without id-token: write/);
             });
 
+            it("permissions that are neither a mapping nor a single word", () => {
+                const wf = editedFile(DEPLOY_FILE, (t) => t.replace(/^permissions:\n {2}contents: read\n {2}id-token: write\n/m, "permissions: [contents, id-token]\n"));
+                reports(checkPermissions(wf, { pullRequests: false }), /workflow: permissions must be a mapping/);
+            });
+
             it("pull-requests: write where nothing comments", () => {
                 const wf = broken(deploy, (c) => { c.permissions = { contents: "read", "id-token": "write", "pull-requests": "write" }; });
                 reports(checkPermissions(wf, { pullRequests: false }), /pull-requests: write is not needed/);
@@ -660,7 +733,18 @@ describe("GitHub Actions workflows", () => {
                 reports(checkPreviewWorkflow(noCheck), /no policy check on the offline plan of prod/);
             });
 
-            it("no PR comment, a fixed stack name, or not on pull requests", () => {
+            it("no pulumi preview step, or two; the matrix not waiting for the tests", () => {
+                const none = broken(preview, (c) => { dropSteps(c, "preview", (s) => s.with?.command === "preview"); });
+                reports(checkPreviewWorkflow(none), /expected one pulumi preview step, found 0/);
+                const two = broken(preview, (c) => { steps(c, "preview").push(structuredClone(stepIn(c, "preview", "pulumi/actions", "preview"))); });
+                reports(checkPreviewWorkflow(two), /expected one pulumi preview step, found 2/);
+                const noTest = broken(preview, (c) => { job(c, "preview").needs = ["engine"]; });
+                reports(checkPreviewWorkflow(noTest), /job preview: does not need the test job test/);
+            });
+
+            it("no PR comment, no token to comment with, a fixed stack name, or not on pull requests", () => {
+                const noToken = broken(preview, (c) => { delete inputs(stepOf(c, "pulumi/actions", "preview").step)["github-token"]; });
+                reports(checkPreviewWorkflow(noToken), /pulumi preview without github-token/);
                 const noComment = broken(preview, (c) => { delete inputs(stepOf(c, "pulumi/actions", "preview").step)["comment-on-pr"]; });
                 reports(checkPreviewWorkflow(noComment), /without comment-on-pr/);
                 const fixed = broken(preview, (c) => { inputs(stepOf(c, "pulumi/actions", "preview").step)["stack-name"] = "${{ vars.PULUMI_ORG }}/dev"; });
@@ -692,6 +776,23 @@ describe("GitHub Actions workflows", () => {
                 reports(checkNodeSetup(engine20), /job engine step/);
             });
 
+            it("setup-node without the npm cache", () => {
+                const wf = broken(deploy, (c) => { delete inputs(stepIn(c, "prod", "actions/setup-node")).cache; });
+                reports(checkNodeSetup(wf), /job prod step \d+ .*setup-node must cache npm/);
+            });
+
+            it("checkout, setup-node, npm ci or the Azure login missing before Pulumi", () => {
+                const cases: [(s: Step) => boolean, RegExp][] = [
+                    [(s) => s.uses?.startsWith("actions/checkout@") === true, /job prod: no actions\/checkout before Pulumi/],
+                    [(s) => s.uses?.startsWith("actions/setup-node@") === true, /job prod: no actions\/setup-node before Pulumi/],
+                    [(s) => s.run === "npm ci", /job prod: no npm ci before Pulumi/],
+                    [(s) => s.uses?.startsWith("azure/login@") === true, /job prod: no azure\/login before Pulumi/],
+                ];
+                for (const [match, pattern] of cases) {
+                    reports(checkPulumiJobs(broken(deploy, (c) => { dropSteps(c, "prod", match); })), pattern);
+                }
+            });
+
             it("an org written into the stack name", () => {
                 const wf = broken(deploy, (c) => { inputs(stepIn(c, "dev", "pulumi/actions", "up"))["stack-name"] = "acme/dev"; });
                 reports(checkPulumiJobs(wf), /stack-name must be/);
@@ -711,6 +812,9 @@ describe("GitHub Actions workflows", () => {
                 reports(checkDeployWorkflow(none), /job staging \(staging\): no concurrency group/);
                 const shared = broken(deploy, (c) => { job(c, "staging").concurrency = { group: "deploy-dev" }; });
                 reports(checkDeployWorkflow(shared), /not per stack/);
+                reports(checkDeployWorkflow(shared), /two deploy jobs share a concurrency group/);
+                const other = broken(deploy, (c) => { c.jobs.notify = { "runs-on": "ubuntu-latest", concurrency: { group: "notify", "cancel-in-progress": true }, steps: [{ run: "true" }] }; });
+                reports(checkDeployWorkflow(other), /job notify: cancel-in-progress: true would cancel a running deploy/);
             });
 
             it("prod not waiting for staging, or staging waiting for prod", () => {
@@ -737,9 +841,16 @@ describe("GitHub Actions workflows", () => {
                 reports(checkDeployWorkflow(noRefresh), /job dev \(dev\): pulumi up without refresh/);
             });
 
-            it("a stack never deployed, or deployed twice", () => {
+            it("a stack never deployed, deployed twice, or not in the promotion order", () => {
                 const missing = broken(deploy, (c) => { delete c.jobs.prod; });
                 reports(checkDeployWorkflow(missing), /no job runs pulumi up for prod/);
+                const first = broken(deploy, (c) => { delete c.jobs.dev; });
+                reports(checkDeployWorkflow(first), /job staging \(staging\): cannot follow a missing deploy/);
+                const qa = broken(deploy, (c) => {
+                    c.jobs.qa = structuredClone(job(c, "prod"));
+                    inputs(stepIn(c, "qa", "pulumi/actions", "up"))["stack-name"] = "${{ vars.PULUMI_ORG }}/qa";
+                });
+                reports(checkDeployWorkflow(qa), /job qa deploys qa, which is not in the promotion order dev -> staging -> prod/);
                 const twice = broken(deploy, (c) => { c.jobs.prod2 = structuredClone(job(c, "prod")); });
                 reports(checkDeployWorkflow(twice), /stack prod is deployed by 2 jobs/);
             });
@@ -749,6 +860,10 @@ describe("GitHub Actions workflows", () => {
                 reports(checkDeployWorkflow(pr), /never run on pull requests/);
                 const anyBranch = broken(deploy, (c) => { c.on = { push: null, workflow_dispatch: null }; });
                 reports(checkDeployWorkflow(anyBranch), /push to main only/);
+                const byHandOnly = broken(deploy, (c) => { c.on = { workflow_dispatch: null }; });
+                reports(checkDeployWorkflow(byHandOnly), /deploy does not run on push/);
+                const pushOnly = broken(deploy, (c) => { c.on = { push: { branches: ["main"] } }; });
+                reports(checkDeployWorkflow(pushOnly), /cannot be started by hand/);
             });
         });
     });

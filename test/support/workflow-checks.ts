@@ -879,3 +879,28 @@ export function checkPolicyBeforeUp(wf: Workflow, configFor: (stack: string) => 
     }
     return problems;
 }
+
+// ---------------------------------------------------------------------------------------------
+// docs/ci.md
+
+/**
+ * docs/ci.md names the same releases the workflows pin: its table row per action (`| \`owner/name\`
+ * | tag | \`sha\` |`) equals action-inputs.ts, and the Pulumi CLI version it names ("currently
+ * x.y.z") equals the version file.
+ */
+export function checkDocsPins(doc: string, pulumiVersion: string, pinned: Readonly<Record<string, PinnedAction>> = PINNED_ACTIONS): string[] {
+    const problems: string[] = [];
+    const rows = new Map<string, { tag: string; sha: string }>();
+    for (const m of doc.matchAll(/^\|\s*`([\w.-]+\/[\w.-]+)`\s*\|\s*(v[\d.]+)\s*\|\s*`([0-9a-f]{40})`\s*\|\s*$/gm)) {
+        rows.set(m[1].toLowerCase(), { tag: m[2], sha: m[3] });
+    }
+    for (const [name, entry] of Object.entries(pinned)) {
+        const row = rows.get(name);
+        if (!row) problems.push(`docs/ci.md: no row for ${entry.repo} in the pinned versions table`);
+        else if (row.tag !== entry.tag || row.sha !== entry.sha) problems.push(`docs/ci.md: ${entry.repo} is ${row.tag} ${row.sha}, the workflows pin ${entry.tag} ${entry.sha}`);
+    }
+    for (const name of rows.keys()) if (!pinned[name]) problems.push(`docs/ci.md: lists ${name}, which the workflows do not pin`);
+    const named = /\.github\/pulumi-version`[^.]*?currently (\d+\.\d+\.\d+)/.exec(doc)?.[1];
+    if (named !== pulumiVersion.trim()) problems.push(`docs/ci.md: names Pulumi CLI ${named ?? "no version"}, ${PULUMI_VERSION_FILE} has ${pulumiVersion.trim()}`);
+    return problems;
+}
