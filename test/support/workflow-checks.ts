@@ -88,7 +88,7 @@ const KUBELOGIN = "azure/use-kubelogin";
  * ARM_SUBSCRIPTION_ID and ARM_USE_OIDC (compared with "true"); with OIDC on and no static token,
  * newOidcCredential builds a ClientAssertionCredential whose callback asks GitHub for a new token
  * (ACTIONS_ID_TOKEN_REQUEST_URL / _TOKEN) every time Entra ID needs one, so a long `up` outlives
- * the first token.
+ * the first token. (Read at commit 015fcf2279888470bbfe63ead852bacf47ca38d4 of that file.)
  */
 const ARM_IDS: readonly [string, string][] = [
     ["ARM_CLIENT_ID", "client-id"],
@@ -386,8 +386,8 @@ export function checkActionInputs(wf: Workflow, pinned: Readonly<Record<string, 
 
 /**
  * Every pulumi/actions step installs the CLI from the version file: `pulumi-version-file:
- * .github/pulumi-version` and no `pulumi-version` (pulumi/actions src/config.ts: without either it
- * installs "^3", whatever is newest; with both it throws).
+ * .github/pulumi-version` and no `pulumi-version` (pulumi/actions v7.0.0: README, without either it
+ * installs "^3", whatever is newest; src/config.ts, with both it throws).
  */
 export function checkPulumiCliPin(wf: Workflow): string[] {
     const problems: string[] = [];
