@@ -11,6 +11,7 @@ import { runAnalysisBench } from "./analysis.bench";
 import { runPolicyBench } from "./policy.bench";
 import { runPlanBench } from "./plan.bench";
 import { runScaleBench } from "./scale.bench";
+import { runCliBench } from "./cli.bench";
 
 interface Result { name: string; figures: Record<string, number | string>; ok: boolean; notes?: string[] }
 
@@ -21,6 +22,7 @@ async function main(): Promise<number> {
         ["policy", runPolicyBench],
         ["plan", runPlanBench],
         ["scale", runScaleBench],
+        ["cli", runCliBench],
     ];
     const results: Result[] = [];
     for (const [name, run] of suites) {

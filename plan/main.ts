@@ -2,13 +2,10 @@
  * `npm start [-- --stack prod] [--format json] [--out DIR]`: the offline plan. Runs the real
  * program under mocks and writes what `pulumi up` would build to out/<stack>/.
  */
-import * as fs from "fs";
 import * as path from "path";
-import { ConfigError } from "../components/config";
-import { REPO_ROOT, STACKS_DIR } from "./stack-config";
 import { HELP_OPTION, oneOf, parseCli, TEXT_OR_JSON, TextOrJson, usageFailure } from "../policy-pack/cli-args";
-import { runProgram } from "./program";
-import { PHASES, PlanContext } from "./phases";
+
+const REPO_ROOT = path.resolve(__dirname, "..");
 
 const USAGE = `usage: npm start -- [--stack NAME] [--format text|json] [--out DIR] [--stacks-dir DIR]
 
@@ -42,47 +39,12 @@ export async function main(argv: string[]): Promise<number> {
         stack: cli.values.stack ?? "dev",
         format,
         out: path.resolve(cli.values.out ?? path.join(REPO_ROOT, "out")),
-        stacksDir: path.resolve(cli.values["stacks-dir"] ?? STACKS_DIR),
+        stacksDir: path.resolve(cli.values["stacks-dir"] ?? path.join(REPO_ROOT, "stacks")),
     };
-    const json = args.format === "json";
-    const progress = (line: string): void => { if (!json) console.log(line); };
-    const started = Date.now();
-    const dir = path.join(args.out, args.stack);
-    try {
-        progress(`plan: stack ${args.stack}, running the program under mocks ...`);
-        const run = await runProgram(args.stack, { stacksDir: args.stacksDir });
-        fs.rmSync(dir, { recursive: true, force: true });
-        fs.mkdirSync(dir, { recursive: true });
-        const ctx: PlanContext = { stack: args.stack, stacksDir: args.stacksDir, dir, run, files: [], summary: {} };
-        const phaseMs: Record<string, number> = { program: Date.now() - started };
-        for (const phase of PHASES) {
-            const t = Date.now();
-            await phase.run(ctx);
-            phaseMs[phase.name] = Date.now() - t;
-            progress(`plan: ${phase.name.padEnd(14)} ${String(phaseMs[phase.name]).padStart(5)} ms  ${phase.describe(ctx)}`);
-        }
-        const elapsed = Date.now() - started;
-        if (json) {
-            // Peak memory of the whole run, for the scale benchmark (resourceUsage().maxRSS is in KiB).
-            const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
-            console.log(JSON.stringify({ stack: args.stack, dir, elapsedMs: elapsed, phaseMs, peakRssMb, files: ctx.files, summary: ctx.summary }, null, 2));
-        } else {
-            for (const phase of PHASES) {
-                const text = phase.report?.(ctx);
-                if (text) console.log(`\n${text}`);
-            }
-            console.log(`\nWrote ${ctx.files.length} files to ${path.relative(process.cwd(), dir) || dir} in ${elapsed} ms.`);
-        }
-        return ctx.summary.mandatoryViolations ? 1 : 0;
-    } catch (e) {
-        if (e instanceof ConfigError) {
-            console.error(`plan: stack ${args.stack} has invalid configuration; nothing was planned.\n${e.message}`);
-            return 1;
-        }
-        const message = e instanceof Error ? e.message : String(e);
-        console.error(`plan: stack ${args.stack} failed: ${message}`);
-        return 1;
-    }
+    // The program, the providers' SDKs and the pack load only now: --help and usage errors answer at once.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { runPlan } = require("./run-plan") as typeof import("./run-plan");
+    return runPlan(args);
 }
 
 if (require.main === module) {

@@ -4,6 +4,7 @@ import { certManager, platformPriorityClass } from "../facts";
 import { PlatformConfig } from "../config";
 import { childOptions } from "../component";
 import { HelmValues, pinnedRelease } from "./helm";
+import { serviceMonitorLabels } from "./monitoring-specs";
 
 type Component = "controller" | "webhook" | "cainjector";
 
@@ -27,11 +28,6 @@ export function certManagerSettings(config: PlatformConfig): CertManagerSettings
         recursiveNameservers: config.acme.recursiveNameservers,
         serviceMonitorLabels: serviceMonitorLabels(config),
     };
-}
-
-/** ServiceMonitor labels when a prometheus-operator Prometheus is to select the charts' monitors. */
-export function serviceMonitorLabels(config: PlatformConfig): Readonly<Record<string, string>> | undefined {
-    return config.monitoring.mode === "prometheus-operator" ? config.monitoring.selectorLabels : undefined;
 }
 
 /** Requests and limits for each component in every stack (prod gets more headroom). */

@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { IssuerName, nginxIngress, platformPriorityClass } from "../facts";
 import { PlatformConfig } from "../config";
 import { childOptions } from "../component";
-import { serviceMonitorLabels } from "./cert-manager";
+import { serviceMonitorLabels } from "./monitoring-specs";
 import { HelmValues, pinnedRelease } from "./helm";
 import { wildcardCertificate } from "./certificates";
 

@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { internalCa, istioCsr } from "../facts";
 import { PlatformConfig } from "../config";
 import { childOptions } from "../component";
-import { serviceMonitorLabels } from "./cert-manager";
+import { serviceMonitorLabels } from "./monitoring-specs";
 import { HelmValues, pinnedRelease } from "./helm";
 
 /** What istio-csr's values are built from. */

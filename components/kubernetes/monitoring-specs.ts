@@ -11,10 +11,16 @@
 import type { IPrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule";
 import { azureMonitor, certManager, nginxIngress } from "../facts";
 import { DEFAULT_PROMETHEUS_SELECTOR } from "../config/keys";
+import type { PlatformConfig } from "../config";
 import { ALERT_GROUPS, AlertGroup, prometheusDuration, runbookUrl } from "./alert-rules";
 
 /** kube-prometheus-stack's default rule and ServiceMonitor selector (its chart's `release` label): the config key's default. */
 export const DEFAULT_PROMETHEUS_OPERATOR_SELECTOR = DEFAULT_PROMETHEUS_SELECTOR;
+
+/** ServiceMonitor labels when a prometheus-operator Prometheus is to select the charts' monitors; none otherwise. */
+export function serviceMonitorLabels(config: PlatformConfig): Readonly<Record<string, string>> | undefined {
+    return config.monitoring.mode === "prometheus-operator" ? config.monitoring.selectorLabels : undefined;
+}
 
 /** Label on every monitoring object the platform creates. */
 const PART_OF = { "app.kubernetes.io/part-of": "aks-platform" } as const;
