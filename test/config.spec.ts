@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -159,6 +160,8 @@ describe("config: bad input gets a clear error naming key, value and fix", () =>
             "acmeEmail", "apps[0].egress[0].cidr", "apps[0].egress[0].protocol", "apps[0].hostname", "dnsZoneName", "environment", "kubernetesVersion",
         ]);
         assert.match(err.message, /7 problems/);
+        // The Pulumi CLI prints a RunError's message without a stack trace (sdk/nodejs/cmd/run/run.ts).
+        assert.ok(pulumi.RunError.isInstance(err), "a user error must not print a stack trace under the CLI");
     });
 
     it("requires azure-native:location", () => {

@@ -3,6 +3,7 @@
  * `PlatformConfig`, or one `ConfigError` listing every problem with its path, value and fix.
  * Nothing is created before this succeeds, so bad input never half-applies.
  */
+import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { ByEnvironment, Environment, ENVIRONMENTS, fullKey, KeyDef, KeyName, KEYS, PROJECT, SameAs, Values } from "./keys";
 import { CROSS_RULES } from "./rules";
@@ -18,7 +19,11 @@ export interface ConfigProblem {
     readonly message: string;
 }
 
-export class ConfigError extends Error {
+/**
+ * Every problem of a stack's config, as one error. A RunError: the Pulumi CLI prints its message
+ * without a stack trace (pulumi/pulumi sdk/nodejs/cmd/run/run.ts: "Always hide the stack for RunErrors").
+ */
+export class ConfigError extends pulumi.RunError {
     constructor(readonly problems: readonly ConfigProblem[]) {
         super(
             `Invalid stack configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
