@@ -4,11 +4,21 @@ import type { PlanResource } from "../../policy-pack/plan-resource";
 
 const cache = new Map<string, Promise<ProgramRun>>();
 
+/**
+ * The mutant StrykerJS has switched on in this run (`npm run mutation`), if any. Runs are cached per
+ * mutant: a run cached before a mutant was switched on would never execute the mutated code.
+ */
+function activeMutant(): string {
+    const stryker = (globalThis as { __stryker__?: { activeMutant?: unknown } }).__stryker__;
+    return stryker?.activeMutant === undefined ? "" : String(stryker.activeMutant);
+}
+
 export function stackRun(stack: string): Promise<ProgramRun> {
-    let run = cache.get(stack);
+    const key = `${stack}\0${activeMutant()}`;
+    let run = cache.get(key);
     if (!run) {
         run = runProgram(stack);
-        cache.set(stack, run);
+        cache.set(key, run);
     }
     return run;
 }
