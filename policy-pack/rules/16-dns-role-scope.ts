@@ -3,6 +3,8 @@
  * subscription. cert-manager's assignments are those of the "DNS Zone Contributor" role and those
  * whose principal is an identity federated with a service account in cert-manager's namespace
  * (found through property dependencies, so it works at preview when ids are still unknown).
+ * A scope, role or subject that is unknown at preview is undecided, never passed: what it is
+ * computed from (a zone's id, say) does not say which id it will be.
  * Advisory; mandatory in prod's policy config.
  */
 import type { PolicyResource } from "@pulumi/policy";
@@ -31,43 +33,56 @@ export const dnsRoleScope = stackRule({
 }, ["certManagerNamespace"], (resources, cfg, rep) => {
     const subjectPrefix = `system:serviceaccount:${cfg.certManagerNamespace}:`;
     const certManagerIdentities = new Set<string>();
+    /** Identities federated with a subject unknown at preview: cert-manager's, maybe. */
+    const maybeCertManager = new Map<string, string>();
     for (const fic of resources.filter((r) => isAzureType(r.type, "managedidentity", "FederatedIdentityCredential"))) {
-        rep.guard(subjectOf(fic), () => {
-            if (!(str(get(fic.props, "subject")) ?? "").startsWith(subjectPrefix)) return;
-            for (const dep of fic.propertyDependencies.resourceName ?? []) certManagerIdentities.add(dep.urn);
-        });
+        const identities = (fic.propertyDependencies.resourceName ?? []).map((d) => d.urn);
+        let subject: string | undefined;
+        try {
+            subject = str(get(fic.props, "subject"));
+        } catch (e) {
+            if (!isUnknownError(e)) throw e;
+            for (const urn of identities) maybeCertManager.set(urn, `${subjectOf(fic).label}: subject is unknown until the update`);
+            continue;
+        }
+        if ((subject ?? "").startsWith(subjectPrefix)) for (const urn of identities) certManagerIdentities.add(urn);
     }
     const depsOf = (r: PolicyResource, key: string): PolicyResource[] => r.propertyDependencies[key] ?? [];
     for (const ra of resources.filter((r) => isAzureType(r.type, "authorization", "RoleAssignment"))) {
         const subject = subjectOf(ra);
         rep.guard(subject, () => {
-            const principalIsCertManager = depsOf(ra, "principalId").some((d) => certManagerIdentities.has(d.urn));
+            const principals = depsOf(ra, "principalId");
+            const principalIsCertManager = principals.some((d) => certManagerIdentities.has(d.urn));
+            const principalMaybe = principals.map((d) => maybeCertManager.get(d.urn)).filter((x): x is string => x !== undefined);
             let role: string | undefined;
+            let roleUnknown = false;
             try {
                 role = str(get(ra.props, "roleDefinitionId"));
             } catch (e) {
                 if (!isUnknownError(e)) throw e;
+                roleUnknown = true;
             }
             const dnsRole = role !== undefined && role.toLowerCase().endsWith(DNS_ZONE_CONTRIBUTOR);
-            if (!principalIsCertManager && !dnsRole) {
-                if (role === undefined && certManagerIdentities.size === 0) rep.undecided(subject, "roleDefinitionId is unknown");
-                return;
-            }
+            // Whose assignment it is: certainly cert-manager's, maybe (an unknown role or subject), or not.
+            const whyMaybe = [...(roleUnknown ? ["roleDefinitionId is unknown until the update (it may be DNS Zone Contributor)"] : []), ...principalMaybe];
+            if (!principalIsCertManager && !dnsRole && whyMaybe.length === 0) return;
             let scope: string | undefined;
             try {
                 scope = str(get(ra.props, "scope"));
             } catch (e) {
                 if (!isUnknownError(e)) throw e;
-                // Unknown at preview: decide from what the scope is computed from.
-                const from = depsOf(ra, "scope");
-                if (from.length > 0 && from.every((d) => isAzureType(d.type, "dns", "Zone") || isAzureType(d.type, "network", "PrivateZone"))) return;
-                rep.undecided(subject, `scope is unknown and derives from ${from.map((d) => d.type).join(", ") || "nothing in the stack"}`);
+                const from = depsOf(ra, "scope").map((d) => d.type);
+                rep.undecided(subject, `scope is unknown until the update (computed from ${from.join(", ") || "nothing in the stack"}), so it cannot be checked to be a DNS zone`);
                 return;
             }
             const kind = scopeKind(scope ?? "");
             if (kind === "zone") return;
-            rep.violation(subject, `cert-manager's role assignment is scoped to ${kind === "other" ? `"${scope}"` : `a ${kind} (${scope})`}, not a DNS zone`,
-                "set scope to the DNS zone's resource id (zone.id), so cert-manager can change records of that zone only");
+            const text = `${principalIsCertManager || dnsRole ? "cert-manager's" : "a"} role assignment is scoped to ${kind === "other" ? `"${scope}"` : `a ${kind} (${scope})`}, not a DNS zone`;
+            if (!principalIsCertManager && !dnsRole) {
+                rep.undecided(subject, `${text}; whether it is cert-manager's depends on ${whyMaybe.join("; ")}`);
+                return;
+            }
+            rep.violation(subject, text, "set scope to the DNS zone's resource id (zone.id), so cert-manager can change records of that zone only");
         });
     }
 });

@@ -2,7 +2,11 @@
  * Reading resources: type tokens, safe accessors over the runtime's props (plain data or the
  * unknown-checking proxy), label selectors, and how a resource is named in messages.
  */
+import { UnknownValueError } from "@pulumi/policy";
+import { isUnknownValue, UnknownValue } from "../../analysis/types";
 import type { Subject } from "./rule";
+
+export { isUnknownValue, UnknownValue };
 
 export const T = {
     namespace: "kubernetes:core/v1:Namespace",
@@ -78,15 +82,42 @@ export function strMap(v: unknown): Record<string, string> {
     return out;
 }
 
-/** A deep plain copy; reading through the runtime's proxy, so an unknown anywhere throws. */
-export function toPlain(v: unknown): unknown {
-    if (Array.isArray(v)) return v.map(toPlain);
+/**
+ * A deep plain copy in which every value unknown at preview becomes an `UnknownValue` naming its
+ * path (e.g. `.spec.ingress.0.from.0.ipBlock.cidr`), so a rule (and the analyzer) can decide what
+ * the known parts decide and leave undecided only what depends on an unknown.
+ */
+export function withUnknowns(v: unknown, path = ""): unknown {
+    if (Array.isArray(v)) {
+        const out: unknown[] = [];
+        for (let i = 0; i < v.length; i++) out.push(childWithUnknowns(v, i, `${path}.${i}`));
+        return out;
+    }
     if (isObj(v)) {
         const out: Obj = {};
-        for (const k of Object.keys(v)) out[k] = toPlain(v[k]);
+        for (const k of Object.keys(v)) out[k] = childWithUnknowns(v, k, `${path}.${k}`);
         return out;
     }
     return v;
+}
+
+function childWithUnknowns(parent: unknown, key: string | number, path: string): unknown {
+    let value: unknown;
+    try {
+        value = (parent as Record<string | number, unknown>)[key];
+    } catch (e) {
+        if (e instanceof UnknownValueError) return new UnknownValue(path);
+        throw e;
+    }
+    return withUnknowns(value, path);
+}
+
+/** The paths of the unknown values inside a `withUnknowns` copy. */
+export function unknownPaths(v: unknown): string[] {
+    if (isUnknownValue(v)) return [v.path];
+    if (Array.isArray(v)) return v.flatMap(unknownPaths);
+    if (isObj(v)) return Object.values(v).flatMap(unknownPaths);
+    return [];
 }
 
 /** Namespace of a namespaced Kubernetes object (the provider's default namespace is `default`). */

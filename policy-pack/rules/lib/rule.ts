@@ -4,10 +4,12 @@
  *
  * Unknowns: the runtime wraps props in `unknownCheckingProxy`, which throws `UnknownValueError` when a
  * rule reads a value that is not known yet (an output of a resource not created yet), and turns that
- * error into an advisory "can't run policy during preview" diagnostic. Rules here catch it per
- * resource (`Reporter.guard`), so one unknown never hides the verdict on the other resources, and
- * when something could not be decided they throw one `Undecided` (a subclass of `UnknownValueError`,
- * so the runtime and `engine.ts` report it the same way: advisory, naming what was unknown).
+ * error into an advisory "can't run policy during preview" diagnostic. Rules read the parts they
+ * judge separately (per rule entry, per peer), so a violation visible in the known parts is
+ * reported, and only what depends on an unknown is undecided. At the end a rule throws one
+ * `Undecided` (a subclass of `UnknownValueError`, so the runtime and `engine.ts` report it the same
+ * way: advisory), listing each case with what it depends on: the property path that was unknown, or
+ * the object and feature the analyzer cannot evaluate. Other errors are errors.
  */
 import {
     EnforcementLevel,
@@ -52,7 +54,7 @@ export class Undecided extends UnknownValueError {
         this.reasons = reasons;
         // UnknownValueError's published typings omit Error's members; it is an Error at run time.
         Object.assign(this, {
-            message: `${rule} could not decide ${reasons.length === 1 ? "one case" : `${reasons.length} cases`} (values unknown until the update): ${reasons.join("; ")}`,
+            message: `${rule} could not decide ${reasons.length === 1 ? "one case" : `${reasons.length} cases`}: ${reasons.join("; ")}`,
             name: "Undecided",
         });
     }
@@ -102,6 +104,7 @@ export class Reporter {
                 return undefined;
             }
             if (isUnknownError(e)) {
+                // The runtime's message names the path: "string value at .spec.x can't be known during preview".
                 this.undecided(subject, e.message);
                 return undefined;
             }
