@@ -24,7 +24,7 @@ import {
 import Ajv, { ErrorObject, ValidateFunction } from "ajv";
 import type { PlanResource } from "./plan-resource";
 import { policies as allPolicies } from "./rules";
-import { isStackPolicy, isUnknownError, PackPolicy } from "./rules/lib/rule";
+import { isStackPolicy, isUnknownError, PackPolicy, pulumiTypeOfValidation } from "./rules/lib/rule";
 
 export interface Finding {
     policy: string;
@@ -312,7 +312,13 @@ export async function runPolicies(resources: readonly PlanResource[], options: E
             continue;
         }
         const validations = p.validateResource === undefined ? [] : Array.isArray(p.validateResource) ? p.validateResource : [p.validateResource];
+        // A single validation for one type skips the others unread, as @pulumi/policy's server does.
+        const onlyType = !Array.isArray(p.validateResource) ? pulumiTypeOfValidation(p.validateResource) : undefined;
         for (const { r, props } of wrapped) {
+            if (onlyType !== undefined && r.type !== onlyType) {
+                notApplicable.push({ policy: p.name, urn: r.urn, reason: `Policy only applies to resources of type '${onlyType}'` });
+                continue;
+            }
             const args: ResourceValidationArgs = {
                 type: r.type,
                 props,

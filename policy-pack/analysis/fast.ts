@@ -122,8 +122,12 @@ export class FastEvaluator {
             ] as const) {
                 const t = dir === "ingress" ? p.isolatesIngress : p.isolatesEgress;
                 if (t === "yes") for (const i of sure) set(iso, i);
-                if (t !== "no") for (const i of [...sure, ...maybe]) if (!has(iso, i)) set(isoMaybe, i);
-                if (p.mayDeny[dir] !== undefined) for (const i of [...sure, ...maybe]) set(deny, i);
+                else if (t === "maybe") for (const i of sure) set(isoMaybe, i);
+                if (t !== "no") for (const i of maybe) set(isoMaybe, i);
+                if (p.mayDeny[dir] !== undefined) {
+                    for (const i of sure) set(deny, i);
+                    for (const i of maybe) set(deny, i);
+                }
             }
             const compile = (r: { peers: Peer[] | "all"; ports: PortSpec[] | "all"; uncertain?: string }, role: Role): CompiledRule =>
                 ({ peers: this.rulePeers(r.peers, role), ports: r.ports, uncertain: r.uncertain !== undefined });

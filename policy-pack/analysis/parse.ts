@@ -914,13 +914,16 @@ export function buildModel(objects: unknown[], options: AnalyzerOptions = {}): M
     }
     // A namespaceSelector that needs labels the input does not give: warn once per namespace (its cells cite it).
     const podNamespaces = new Set(endpoints.map((e) => e.namespace));
-    for (const p of policies) {
-        for (const rule of [...p.ingress, ...p.egress]) {
-            if (rule.peers === "all") continue;
-            for (const peer of rule.peers) {
-                if (peer.kind !== "k8s" || !peer.namespaceSelector) continue;
-                for (const n of namespaces.values()) {
-                    if (n.uncertainty && podNamespaces.has(n.name) && namespaceMatches(peer.namespaceSelector, n) === "maybe") warnings.add(n.uncertainty);
+    const uncertainNs = [...namespaces.values()].filter((n) => n.uncertainty !== undefined && podNamespaces.has(n.name));
+    if (uncertainNs.length > 0) {
+        const seen = new Set<string>();
+        for (const p of policies) {
+            for (const rule of [...p.ingress, ...p.egress]) {
+                if (rule.peers === "all") continue;
+                for (const peer of rule.peers) {
+                    if (peer.kind !== "k8s" || !peer.namespaceSelector || seen.has(peer.namespaceSelector.key)) continue;
+                    seen.add(peer.namespaceSelector.key);
+                    for (const n of uncertainNs) if (namespaceMatches(peer.namespaceSelector, n) === "maybe") warnings.add(n.uncertainty as string);
                 }
             }
         }

@@ -24,6 +24,11 @@ export class UnknownValue {
         /** Where the caller read it, for messages (e.g. `.spec.ingress.0.from.0.ipBlock.cidr`). */
         readonly path: string,
     ) {}
+
+    /** In JSON (cache keys, dumps) it stays distinguishable from any Kubernetes value. */
+    toJSON(): Record<string, string> {
+        return { "<unknown until the update>": this.path };
+    }
 }
 
 export function isUnknownValue(v: unknown): v is UnknownValue {

@@ -22,7 +22,7 @@ export const ingressTls = resourceRule({
     enforcementLevel: "mandatory",
     severity: "high",
     remediationSteps: "Add spec.tls: [{ hosts: [<every rule host>], secretName: <name> }] and the cert-manager.io/cluster-issuer annotation, so cert-manager issues the certificate.",
-}, [], (type) => type === T.ingress, (r, _cfg, rep) => {
+}, [], T.ingress, (r, _cfg, rep) => {
     const subject = subjectOf(r);
     const tls = arr(get(r.props, "spec", "tls")).map((t) => ({ hosts: arr(get(t, "hosts")).map(String), secret: str(get(t, "secretName")) ?? "" }));
     for (const rule of arr(get(r.props, "spec", "rules"))) {

@@ -94,7 +94,14 @@ export const workloadDefaultDeny = stackRule({
     severity: "high",
     remediationSteps: "Create a default-deny NetworkPolicy (podSelector: {}, policyTypes: [Ingress, Egress], no rules) in the workload's namespace, or one whose podSelector matches the pod template's labels.",
 }, [], (resources, _cfg, rep) => {
-    const denies = resources.filter((r) => r.type === T.networkPolicy).map((np) => denyOf(subjectOf(np).label, withUnknowns(np.props) as Obj));
+    // By namespace (policies whose namespace is unknown apply to every workload): linear in the stack, not quadratic.
+    const byNamespace = new Map<string, DenyPolicy[]>();
+    const anyNamespace: DenyPolicy[] = [];
+    for (const np of resources.filter((r) => r.type === T.networkPolicy)) {
+        const d = denyOf(subjectOf(np).label, withUnknowns(np.props) as Obj);
+        if (d.namespace === undefined) anyNamespace.push(d);
+        else byNamespace.set(d.namespace, [...(byNamespace.get(d.namespace) ?? []), d]);
+    }
     for (const w of resources.filter((r) => WORKLOAD_TYPES[r.type] !== undefined)) {
         const subject = subjectOf(w);
         const o = withUnknowns(w.props) as Obj;
@@ -110,6 +117,7 @@ export const workloadDefaultDeny = stackRule({
         if (isObj(rawLabels)) for (const [k, v] of Object.entries(rawLabels)) if (typeof v === "string") labels[k] = v;
         const missing: Direction[] = [];
         const undecided: string[] = [];
+        const denies = [...(byNamespace.get(namespace) ?? []), ...anyNamespace];
         for (const dir of ["Ingress", "Egress"] as Direction[]) {
             const verdicts = denies.map((d) => ({ d, v: and(and(d.namespace === undefined ? "maybe" : d.namespace === namespace ? "yes" : "no", selects(d.selector, labels)), d.deny[dir]) }));
             if (verdicts.some((x) => x.v === "yes")) continue;

@@ -126,29 +126,37 @@ export interface ModelOptions {
     anyPodProbes?: boolean;
 }
 
+/** The analyzer's input and options as a string: two rules given equal stacks share one analysis. */
+const analyses = new Map<string, Analysis>();
+const ANALYSES_KEPT = 8;
+
 /**
- * The analyzer model of the stack; unknown parts are reported undecided through `rep`. Models are
- * cached per resource list and config, so rules given the same list share one (Pulumi's runtime
- * builds a new list per rule, which just misses).
+ * The analyzer model of the stack; unknown parts are reported undecided through `rep`. The analysis
+ * (the expensive part) is cached by its input's content: @pulumi/policy hands every stack rule a
+ * freshly deserialized resource list, so two reachability rules of one preview see equal content in
+ * different objects, and share one analysis.
  */
 export async function buildModel(resources: PolicyResource[], cfg: PackConfig, rep: Reporter, options: ModelOptions = {}): Promise<Model> {
-    const key = `${JSON.stringify(cfg)}|${options.anyPodProbes === true}`;
-    let byKey = modelCache.get(resources);
-    if (!byKey) {
-        byKey = new Map();
-        modelCache.set(resources, byKey);
-    }
-    let model = byKey.get(key);
-    if (!model) {
-        model = Promise.resolve().then(() => buildModelUncached(resources, cfg, options));
-        byKey.set(key, model);
-    }
-    const m = await model;
+    const m = await Promise.resolve().then(() => buildModelUncached(resources, cfg, options));
     rep.addUndecided(m.undecided);
     return m;
 }
 
-const modelCache = new WeakMap<PolicyResource[], Map<string, Promise<Model>>>();
+function analysisOf(objects: unknown[], cfg: PackConfig): Analysis {
+    const key = JSON.stringify([objects, cfg.dataplane, cfg.externals]);
+    let analysis = analyses.get(key);
+    if (!analysis) {
+        try {
+            analysis = analyze(objects, { dataplane: cfg.dataplane, externals: { ...cfg.externals } });
+        } catch (e) {
+            // Invalid objects (a bad CIDR, an unknown operator): the API server would reject them too.
+            throw new InvalidPolicies(e instanceof Error ? e.message : String(e));
+        }
+        if (analyses.size >= ANALYSES_KEPT) analyses.delete(analyses.keys().next().value ?? "");
+        analyses.set(key, analysis);
+    }
+    return analysis;
+}
 
 function buildModelUncached(resources: PolicyResource[], cfg: PackConfig, options: ModelOptions): Model {
     const rep = new Reporter("reachability model", () => undefined);
@@ -227,14 +235,7 @@ function buildModelUncached(resources: PolicyResource[], cfg: PackConfig, option
     // Namespaces the stack does not create (kube-system, monitoring, ...) get no Namespace object:
     // the analyzer then knows only their name label, and anything that needs more is inconclusive.
 
-    let analysis: Analysis;
-    try {
-        analysis = analyze(objects, { dataplane: cfg.dataplane, externals: { ...cfg.externals } });
-    } catch (e) {
-        // Invalid objects (a bad CIDR, an unknown operator): the API server would reject them too.
-        throw new InvalidPolicies(e instanceof Error ? e.message : String(e));
-    }
-    return { analysis, pods, endpointIds, namespaces, undecided: rep.undecidedReasonsList(), dataplane: cfg.dataplane };
+    return { analysis: analysisOf(objects, cfg), pods, endpointIds, namespaces, undecided: rep.undecidedReasonsList(), dataplane: cfg.dataplane };
 }
 
 /** The resource a finding about a namespace is attached to: the stack's Namespace, else the stack. */

@@ -14,6 +14,7 @@
 import {
     EnforcementLevel,
     ReportViolation,
+    ResourceValidation,
     ResourceValidationPolicy,
     Severity,
     StackValidationPolicy,
@@ -148,26 +149,39 @@ import { ResourceLike, subjectOf } from "./k8s";
 export type ResourceCheck = (r: ResourceLike, cfg: PackConfig, rep: Reporter, args: ResourceValidationArgs) => void;
 export type StackCheck = (resources: PolicyResource[], cfg: PackConfig, rep: Reporter, args: StackValidationArgs) => void | Promise<void>;
 
-/** A per-resource rule: `applies` filters by type (cheap), `check` runs guarded against unknowns. */
+/**
+ * A per-resource rule: `applies` filters by type (cheap), `check` runs guarded against unknowns. A
+ * rule for exactly one type names it: the validation then carries `__pulumiType`, as
+ * @pulumi/policy's validateResourceOfType does, and the SDK's server skips every other resource
+ * without deserializing it (server.js makeAnalyzeRpcFun, "Policy only applies to resources of type").
+ */
 export function resourceRule(
     meta: Omit<RuleMeta, "url">,
     keys: readonly (keyof PackConfig)[],
-    applies: (type: string) => boolean,
+    applies: string | ((type: string) => boolean),
     check: ResourceCheck,
 ): PackPolicy {
+    const matches = typeof applies === "string" ? (type: string) => type === applies : applies;
+    const validate: ResourceValidation = (args, report) => {
+        if (!matches(args.type)) return;
+        const cfg = resolveConfig(args.getConfig<object>());
+        const rep = new Reporter(meta.name, report);
+        const r: ResourceLike = { type: args.type, name: args.name, urn: args.urn, props: args.props as Record<string, unknown> };
+        rep.guard(subjectOf(r), () => check(r, cfg, rep, args));
+        rep.finish();
+    };
     return {
         ...meta,
         url: readmeUrl(meta.name),
         configSchema: configSchemaFor(keys),
-        validateResource: (args, report) => {
-            if (!applies(args.type)) return;
-            const cfg = resolveConfig(args.getConfig<object>());
-            const rep = new Reporter(meta.name, report);
-            const r: ResourceLike = { type: args.type, name: args.name, urn: args.urn, props: args.props as Record<string, unknown> };
-            rep.guard(subjectOf(r), () => check(r, cfg, rep, args));
-            rep.finish();
-        },
+        validateResource: typeof applies === "string" ? Object.assign(validate, { __pulumiType: applies }) : validate,
     };
+}
+
+/** The one type a validation is for, when it says (`__pulumiType`, as @pulumi/policy's policy.js getPulumiType reads it). */
+export function pulumiTypeOfValidation(v: unknown): string | undefined {
+    const t = (v as { __pulumiType?: unknown } | null)?.__pulumiType;
+    return typeof t === "string" && t.length > 0 ? t : undefined;
 }
 
 /** A rule over the whole stack (it relates resources); `check` guards each resource itself. */
