@@ -377,6 +377,26 @@ export class FastEvaluator {
         const size = Math.ceil((from.length * cols) / 32);
         const allowed = new Uint32Array(size);
         const possible = this.uncertain ? new Uint32Array(size) : allowed;
+        if (!this.uncertain) {
+            // Nothing uncertain: a cell is two bit tests (the same answer cell() gives, without its "maybe" half).
+            const w = this.w;
+            for (let i = 0; i < from.length; i++) {
+                const s = from[i];
+                const base = i * cols;
+                const sPod = this.isPod[s];
+                const sIsolated = sPod && has(this.egressIsolated, s);
+                for (let j = 0; j < cols; j++) {
+                    const d = to[j];
+                    if (!(s === d && sPod)) {
+                        if (sIsolated && !(rows.egress[s * w + (d >>> 5)] & (1 << (d & 31)))) continue;
+                        if (this.isPod[d] && has(this.ingressIsolated, d) && !(rows.ingress[d * w + (s >>> 5)] & (1 << (s & 31)))) continue;
+                    }
+                    const b = base + j;
+                    allowed[b >>> 5] |= 1 << (b & 31);
+                }
+            }
+            return { allowed, possible };
+        }
         for (let i = 0; i < from.length; i++) {
             const s = from[i];
             const base = i * cols;

@@ -209,7 +209,8 @@ function allowedPorts(list: string[]): Set<string> {
 interface Context {
     cfg: PackConfig;
     rep: Reporter;
-    subject: Subject;
+    /** How the policy is named in messages (computed when there is something to say). */
+    subject: () => Subject;
     publicIn: Set<string>;
     broadOut: Set<string>;
     /** Paths that decide whether the policy is excepted, when that is unknown. */
@@ -219,13 +220,13 @@ interface Context {
 
 /** Reports a problem: a violation, or undecided when the policy may be excepted. */
 function problem(c: Context, text: string, fix: string): void {
-    if (c.exceptionUnknown.length > 0) c.rep.undecided(c.subject, `${text}, unless it is in broadAllowExceptions (${c.exceptionUnknown.join(", ")} unknown)`);
-    else c.rep.violation(c.subject, text, fix);
+    if (c.exceptionUnknown.length > 0) c.rep.undecided(c.subject(), `${text}, unless it is in broadAllowExceptions (${c.exceptionUnknown.join(", ")} unknown)`);
+    else c.rep.violation(c.subject(), text, fix);
 }
 
 function checkEntry(c: Context, dir: Direction, where: string, rule: unknown, cilium: boolean, ns: unknown, selector: unknown): void {
     if (isUnknownValue(rule)) {
-        c.rep.undecided(c.subject, `${where} (${rule.path}) is unknown until the update, so whether it is broad cannot be decided`);
+        c.rep.undecided(c.subject(), `${where} (${rule.path}) is unknown until the update, so whether it is broad cannot be decided`);
         return;
     }
     const peers = cilium ? ciliumPeers(rule, dir) : k8sPeers(rule, dir);
@@ -260,18 +261,19 @@ function checkEntry(c: Context, dir: Direction, where: string, rule: unknown, ci
         }
         if (mayProblem) {
             const unknown = [...ports.unknown, ...(target === "maybe" ? ["the policy's namespace or podSelector"] : [])];
-            c.rep.undecided(c.subject, `${where} opens ${portsText} to ${any}; whether that is allowed depends on ${unknown.join(", ")} (unknown until the update)`);
+            c.rep.undecided(c.subject(), `${where} opens ${portsText} to ${any}; whether that is allowed depends on ${unknown.join(", ")} (unknown until the update)`);
         }
         return;
     }
     if (peers.unknown.length > 0 && mayProblem) {
-        c.rep.undecided(c.subject, `${where} may open ${portsText} to every address: ${peers.unknown.join(", ")} ${peers.unknown.length === 1 ? "is" : "are"} unknown until the update`);
+        c.rep.undecided(c.subject(), `${where} may open ${portsText} to every address: ${peers.unknown.join(", ")} ${peers.unknown.length === 1 ? "is" : "are"} unknown until the update`);
     }
 }
 
 /** Checks one policy; reports through `rep`. */
 function checkPolicy(np: { type: string; name: string; urn: string; props: Record<string, unknown> }, cfg: PackConfig, rep: Reporter, publicIn: Set<string>, broadOut: Set<string>): void {
-    const subject = subjectOf(np);
+    let named: Subject | undefined;
+    const subject = (): Subject => (named ??= subjectOf(np));
     const cilium = np.type === T.ciliumNetworkPolicy;
     const o = withUnknowns(np.props) as Obj;
     const ns = isUnknownValue(get(o, "metadata")) ? get(o, "metadata") : get(o, "metadata", "namespace") ?? "default";
@@ -285,14 +287,14 @@ function checkPolicy(np: { type: string; name: string; urn: string; props: Recor
     const c: Context = { cfg, rep, subject, publicIn, broadOut, exceptionUnknown, id };
     const spec = get(o, "spec");
     if (isUnknownValue(spec)) {
-        rep.undecided(subject, `${spec.path} is unknown until the update, so whether its rules are broad cannot be decided`);
+        rep.undecided(subject(), `${spec.path} is unknown until the update, so whether its rules are broad cannot be decided`);
         return;
     }
     const selector = get(spec, cilium ? "endpointSelector" : "podSelector");
     for (const dir of ["ingress", "egress"] as Direction[]) {
         const rules = get(spec, dir);
         if (isUnknownValue(rules)) {
-            rep.undecided(subject, `${rules.path} is unknown until the update, so whether its ${dir} rules are broad cannot be decided`);
+            rep.undecided(subject(), `${rules.path} is unknown until the update, so whether its ${dir} rules are broad cannot be decided`);
             continue;
         }
         arr(rules).forEach((rule, i) => checkEntry(c, dir, `${dir}[${i}]`, rule, cilium, ns, selector));

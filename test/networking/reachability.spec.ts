@@ -30,6 +30,8 @@ const NGINX = `${nginxIngress.namespace}/controller`;
 const REMOTE_NODE = "remote-node";
 const COREDNS = `${kubeSystem.namespace}/coredns`;
 const KONNECTIVITY = `${kubeSystem.namespace}/konnectivity-agent`;
+/** AKS labels its konnectivity agents `app: konnectivity-agent` (tigera/operator pull request 5212). */
+const KONNECTIVITY_LABELS = { app: "konnectivity-agent" };
 const METRICS_SERVER = `${kubeSystem.namespace}/metrics-server`;
 const PROMETHEUS = (c: PlatformConfig): string => `${c.monitoring.namespace}/prometheus`;
 const GRAFANA = (c: PlatformConfig): string => `${c.monitoring.namespace}/grafana`;
@@ -82,7 +84,7 @@ function cluster(config: PlatformConfig): unknown[] {
         ...(config.istioCsr.enabled ? config.istioCsr.meshNamespaces.filter((ns) => !config.apps.some((a) => a.name === ns)).map((ns) => pod(ns, "istiod", { app: "istiod" }, [])) : []),
         ...config.apps.map((a) => pod(a.name, a.name, appFacts.podLabels(a.name), [{ name: appFacts.containerPortName, port: a.port, protocol: "TCP" }])),
         pod(kubeSystem.namespace, "coredns", kubeSystem.dnsPodLabels, [...kubeSystem.dnsPorts, { name: "metrics", port: COREDNS_METRICS, protocol: "TCP" }]),
-        pod(kubeSystem.namespace, "konnectivity-agent", kubeSystem.konnectivityAgentLabels, []),
+        pod(kubeSystem.namespace, "konnectivity-agent", KONNECTIVITY_LABELS, []),
         pod(kubeSystem.namespace, "metrics-server", { "k8s-app": "metrics-server" }, [{ name: "https", port: 4443, protocol: "TCP" }]),
         pod(config.monitoring.namespace, "prometheus", config.monitoring.podLabels, [{ name: "web", port: PROMETHEUS_PORT, protocol: "TCP" }]),
         pod(config.monitoring.namespace, "grafana", { "app.kubernetes.io/name": "grafana" }, [{ name: "http", port: 3000, protocol: "TCP" }]),
@@ -279,7 +281,7 @@ describe("networking: reachability of the emitted policies (analyzer, Cilium mod
                 ingress: [
                     { fromEntities: ["kube-apiserver"], toPorts: [{ ports: [{ port: String(serving), protocol: "TCP" }] }] },
                     { fromCIDR: [config.network.apiServerSubnetCidr], toPorts: [{ ports: [{ port: String(serving), protocol: "TCP" }] }] },
-                    { fromEndpoints: [{ matchLabels: { "k8s:io.kubernetes.pod.namespace": kubeSystem.namespace, ...kubeSystem.konnectivityAgentLabels } }], toPorts: [{ ports: [{ port: String(serving), protocol: "TCP" }] }] },
+                    { fromEndpoints: [{ matchLabels: { "k8s:io.kubernetes.pod.namespace": kubeSystem.namespace, ...KONNECTIVITY_LABELS } }], toPorts: [{ ports: [{ port: String(serving), protocol: "TCP" }] }] },
                 ],
             },
         };

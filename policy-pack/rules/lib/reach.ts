@@ -167,6 +167,15 @@ function buildModelUncached(resources: PolicyResource[], cfg: PackConfig, option
     const seenNs = new Set<string>();
 
     for (const r of resources) {
+        const isPolicy = r.type === T.networkPolicy || r.type === T.ciliumNetworkPolicy;
+        if (r.type !== T.namespace && !isHelm(r.type) && !isPolicy && WORKLOAD_TYPES[r.type] === undefined) continue;
+        if (isPolicy) {
+            const o = withUnknowns(r.props) as Obj;
+            const meta = isObj(o.metadata) && !isUnknownValue(o.metadata) ? o.metadata : {};
+            objects.push({ ...o, metadata: { ...meta, name: meta.name ?? r.name, namespace: meta.namespace ?? "default" } });
+            continue;
+        }
+        // Naming a resource reads its props through the proxy: only for the kinds the model reads.
         const subject = subjectOf(r);
         if (r.type === T.namespace) {
             rep.guard(subject, () => {
@@ -187,10 +196,6 @@ function buildModelUncached(resources: PolicyResource[], cfg: PackConfig, option
             });
         } else if (isHelm(r.type)) {
             rep.guard(subject, () => helmNamespaces.add(helmNamespace(r)));
-        } else if (r.type === T.networkPolicy || r.type === T.ciliumNetworkPolicy) {
-            const o = withUnknowns(r.props) as Obj;
-            const meta = isObj(o.metadata) && !isUnknownValue(o.metadata) ? o.metadata : {};
-            objects.push({ ...o, metadata: { ...meta, name: meta.name ?? r.name, namespace: meta.namespace ?? "default" } });
         } else if (WORKLOAD_TYPES[r.type] !== undefined) {
             rep.guard(subject, () => {
                 const o = withUnknowns(r.props) as Obj;
