@@ -5,8 +5,11 @@ import * as os from "os";
 import * as path from "path";
 import { parseAllDocuments } from "yaml";
 import { main } from "../plan/main";
-import { STACKS_DIR } from "../plan/stack-config";
+import { STACKS_DIR, stackPlatformConfig } from "../plan/stack-config";
 import { main as netpol } from "../policy-pack/analysis/cli";
+import { generateStack } from "../bench/policy.bench";
+import { reachability } from "../plan/reachability";
+import { stackRun } from "./support/runs";
 
 interface ReachabilityFile {
     probes: string[];
@@ -106,6 +109,19 @@ describe("offline plan (npm start)", () => {
             const from = r.allowed.filter((c) => c.to === webhook && c.from !== webhook && c.probes.includes("10250/TCP")).map((c) => c.from).sort();
             assert.deepStrictEqual(from, ["kube-apiserver", "remote-node"]);
             assert.ok(r.endpoints.length > 10);
+        });
+
+        it("grows linearly with the apps: twice the app namespaces, about twice the file (not four times)", async () => {
+            const prod = (await stackRun("prod")).resources;
+            const config = stackPlatformConfig("prod");
+            const size = (apps: number): { bytes: number; endpoints: number } => {
+                const r = reachability(config, generateStack(apps, prod));
+                return { bytes: JSON.stringify({ endpoints: r.endpoints, allowed: r.allowed, inconclusive: r.inconclusive, namespaces: r.namespaces }).length, endpoints: r.endpoints.length };
+            };
+            const small = size(60);
+            const large = size(120);
+            assert.ok(large.endpoints > 1.8 * small.endpoints - 20, `${small.endpoints} -> ${large.endpoints} endpoints`);
+            assert.ok(large.bytes < 2.3 * small.bytes, `${small.bytes} -> ${large.bytes} bytes`);
         });
 
         it("is written compactly: open cells by pair, per-namespace summaries, no per-cell object", () => {
