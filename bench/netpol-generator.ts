@@ -4,9 +4,12 @@
  * differ between pods, and M policies mixing every peer kind: default deny, DNS, podSelector,
  * namespaceSelector, both in one peer, ipBlock with except, matchExpressions (all four operators),
  * named ports, endPort ranges, UDP and SCTP, egress-only and policyTypes-omitted policies; in Cilium
- * mode also CiliumNetworkPolicies (endpoints with namespace label, entities, CIDR sets).
- * Deterministic for a given seed.
+ * mode also CiliumNetworkPolicies (endpoints with namespace label, entities, CIDR sets). With
+ * `uncertain`, also what the analyzer cannot evaluate: namespaces without a Namespace object,
+ * preview-time unknown values in policies, and Cilium rules it does not model (toFQDNs, toServices,
+ * layer 7 rules, deny rules). Deterministic for a given seed.
  */
+import { UnknownValue } from "../policy-pack/analysis";
 
 export interface GeneratedCluster {
     objects: unknown[];
@@ -22,6 +25,8 @@ export interface GeneratorOptions {
     seed?: number;
     /** Include CiliumNetworkPolicies (about a fifth of the policies). */
     cilium?: boolean;
+    /** Include what makes verdicts inconclusive. */
+    uncertain?: boolean;
 }
 
 function rng(seed: number): () => number {
@@ -46,7 +51,9 @@ export function generateCluster(options: GeneratorOptions): GeneratedCluster {
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
     const nsCount = Math.max(2, Math.round(options.pods / 20));
     const namespaces = Array.from({ length: nsCount }, (_, i) => ({ name: i === 0 ? "kube-system" : `ns-${i}`, team: pick(TEAMS), env: pick(ENVS) }));
-    const objects: unknown[] = namespaces.map((n) => ({
+    // Without a Namespace object only the name label of a namespace is known.
+    const declared = options.uncertain ? namespaces.filter((_, i) => i === 0 || rand() < 0.8) : namespaces;
+    const objects: unknown[] = declared.map((n) => ({
         apiVersion: "v1",
         kind: "Namespace",
         metadata: { name: n.name, labels: { team: n.team, env: n.env, ...(n.name === "kube-system" ? { "kubernetes.io/metadata.name": "kube-system" } : {}) } },
@@ -126,8 +133,26 @@ export function generateCluster(options: GeneratorOptions): GeneratedCluster {
         return { ipBlock: { cidr: "2001:db8::/32" } };
     };
     let count = 0;
+    /** With `uncertain`, one policy in eight gets an unknown value somewhere. */
+    const maybeUnknown = (spec: Record<string, unknown>, meta: Record<string, unknown>): void => {
+        if (!options.uncertain || rand() >= 0.125) return;
+        const u = new UnknownValue(".generated");
+        const r = rand();
+        const rules = (spec.ingress ?? spec.egress) as Record<string, unknown>[] | undefined;
+        const first = rules?.[0];
+        const peers = first ? ((first.from ?? first.to) as unknown[] | undefined) : undefined;
+        if (r < 0.15) meta.namespace = u;
+        else if (r < 0.3) spec.policyTypes = u;
+        else if (r < 0.45 && peers && peers.length > 0) peers[0] = u;
+        else if (r < 0.6 && first && Array.isArray(first.ports) && first.ports.length > 0) (first.ports as Record<string, unknown>[])[0] = { port: u, protocol: "TCP" };
+        else if (r < 0.75) spec.podSelector = { matchLabels: { app: u } };
+        else if (r < 0.85 && first) spec[spec.ingress ? "ingress" : "egress"] = u;
+        else if (first) first[spec.ingress ? "from" : "to"] = [{ ipBlock: { cidr: u } }];
+    };
     const np = (ns: string, spec: Record<string, unknown>): void => {
-        objects.push({ apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: `p-${count++}`, namespace: ns }, spec });
+        const metadata: Record<string, unknown> = { name: `p-${count++}`, namespace: ns };
+        maybeUnknown(spec, metadata);
+        objects.push({ apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata, spec });
     };
     const cnp = (ns: string, spec: Record<string, unknown>): void => {
         objects.push({ apiVersion: "cilium.io/v2", kind: "CiliumNetworkPolicy", metadata: { name: `c-${count++}`, namespace: ns }, spec });
@@ -153,6 +178,14 @@ export function generateCluster(options: GeneratorOptions): GeneratedCluster {
             else if (c < 0.6) cnp(ns, { endpointSelector: sel(), ingress: [{ fromEndpoints: [{ matchLabels: { "k8s:io.kubernetes.pod.namespace": pick(namespaces).name, app: pick(APPS) } }, sel()], toPorts }] });
             else if (c < 0.8) cnp(ns, { endpointSelector: sel(), egress: [{ toCIDRSet: [{ cidr: "0.0.0.0/0", except: ["10.0.0.0/8"] }], toPorts }] });
             else cnp(ns, { endpointSelector: sel(), ingress: [{ fromEntities: ["kube-apiserver"], toPorts }, { fromCIDR: ["168.63.129.16/32"] }] });
+            if (options.uncertain && rand() < 0.5) {
+                const u = rand();
+                if (u < 0.2) cnp(ns, { endpointSelector: sel(), egress: [{ toFQDNs: [{ matchName: "example.com" }], toPorts }] });
+                else if (u < 0.4) cnp(ns, { endpointSelector: sel(), egress: [{ toServices: [{ k8sService: { serviceName: "x", namespace: ns } }] }] });
+                else if (u < 0.6) cnp(ns, { endpointSelector: sel(), ingress: [{ fromEndpoints: [sel()], toPorts: [{ ports: [{ port: "80", protocol: "TCP" }], rules: { http: [{ method: "GET" }] } }] }] });
+                else if (u < 0.8) cnp(ns, { endpointSelector: sel(), ingress: [{ fromEntities: ["remote-node", "host"], toPorts }], egressDeny: [{ toEntities: ["world"] }] });
+                else cnp(ns, { endpointSelector: sel(), egress: [{ toEntities: ["remote-node"] }] });
+            }
             continue;
         }
         if (r < 0.45) np(ns, { podSelector: sel(), policyTypes: ["Ingress"], ingress: Array.from({ length: 1 + Math.floor(rand() * 2) }, () => rule("from")) });

@@ -239,6 +239,13 @@ export const cilium = {
     kind: "CiliumNetworkPolicy",
     /** Cilium's reserved identity for the API server's addresses; an ipBlock never matches it. */
     apiServerEntity: "kube-apiserver",
+    /**
+     * The identities the API server's calls into pods (admission webhooks) carry on AKS: they are
+     * tunnelled through the nodes, so Cilium sees `remote-node` (`host` on the pod's own node), never
+     * `kube-apiserver` (cilium/cilium issue 31711, Hubble output on AKS; Cilium docs,
+     * Documentation/security/policy/layer3.rst "Entities based", the note added by PR 32464).
+     */
+    apiServerCallerEntities: ["remote-node", "host"] as readonly string[],
     /** The label Cilium gives every endpoint with its pod's namespace (selects pods of another namespace). */
     podNamespaceLabel: "k8s:io.kubernetes.pod.namespace",
 } as const;

@@ -122,7 +122,7 @@ export function createPlatform(config: PlatformConfig): PlatformOutputs {
     const namespaces = new PlatformNamespaces("namespaces", { namespaces: managedNamespaces(config) }, k8sOpts);
     const policies = new NetworkPolicies("network-policies", { config, namespaces: namespaces.byName }, k8sOpts);
     /** A namespace and its NetworkPolicies: what a workload in it must wait for. */
-    const ready = (namespace: string): pulumi.Resource[] => [namespaces.byName[namespace], ...(policies.byNamespace.get(namespace) ?? [])];
+    const ready = (namespace: string): pulumi.Resource[] => [namespaces.byName[namespace], ...policies.forNamespace(namespace)];
 
     const certManager = new CertManager("cert-manager", {
         settings: certManagerSettings(config),

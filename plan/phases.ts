@@ -11,7 +11,7 @@ import { applyOrder, HELM_RELEASE, isManifest, manifestOf } from "./manifests";
 import { mandatoryViolations, runPolicies } from "../policy-pack/engine";
 import { policies } from "../policy-pack/rules";
 import { renderFlowsMarkdown, renderFlowsMermaid } from "../components/networking/docs";
-import { reachability, renderReachabilityMermaid, renderReachabilityTable } from "./reachability";
+import { REACHABILITY_INPUTS, reachability, renderEndpointsFile, renderReachabilityMermaid, renderReachabilityTable } from "./reachability";
 import { stackPlatformConfig } from "./stack-config";
 import { alertsPhase } from "./alerts";
 
@@ -152,24 +152,44 @@ const networkPhase: PlanPhase = {
             "",
         ].join("\n"));
         const r = reachability(config, ctx.run.resources);
-        writeFile(ctx, "reachability.json", JSON.stringify({ stack: ctx.stack, dataplane: "cilium", probes: r.probes, endpoints: r.endpoints, matrix: r.matrix }, null, 2) + "\n");
+        writeFile(ctx, "endpoints.yaml", renderEndpointsFile(config, ctx.stack, r.netpolArgs));
+        const reproduce = `npm run -s netpol -- explain ${REACHABILITY_INPUTS.map((f) => `out/${ctx.stack}/${f}`).join(" ")} ${r.netpolArgs.join(" ")} --from FROM --to TO --port PORT/PROTOCOL`;
+        writeFile(ctx, "reachability.json", JSON.stringify({
+            stack: ctx.stack,
+            dataplane: "cilium",
+            format: "Every allowed (and inconclusive) cell by pair of endpoints, an endpoint to itself included; every cell not listed is denied.",
+            probes: r.probes.map((p) => `${p.port}/${p.protocol}`),
+            endpoints: r.endpoints,
+            reproduce: { files: [...REACHABILITY_INPUTS], args: r.netpolArgs, command: reproduce },
+            warnings: r.warnings,
+            namespaces: r.namespaces,
+            allowed: r.allowed,
+            inconclusive: r.inconclusive,
+        }) + "\n");
         writeFile(ctx, "reachability.md", [
             `# Reachability: ${ctx.stack}`,
             "",
             "What the stack's NetworkPolicies and CiliumNetworkPolicies allow, evaluated by the policy pack's analyzer in Cilium mode",
-            "(it reads the policies, not the flow list), over the platform's pods, the stack's workloads and outside endpoints.",
+            "(it reads the policies, not the flow list), over the platform's pods (endpoints.yaml), the stack's workloads and outside endpoints.",
+            "On AKS the API server's calls into pods arrive with the remote-node identity; the `remote-node` endpoint stands for the other nodes.",
             "",
             renderReachabilityTable(r),
+            "Reproduce any cell (the same input and model):",
+            "",
+            "```bash",
+            reproduce,
+            "```",
+            "",
             "```mermaid",
             renderReachabilityMermaid(r).trimEnd(),
             "```",
             "",
         ].join("\n"));
-        ctx.summary.reachability = { endpoints: r.endpoints.length, probes: r.probes.length, allowedPairs: r.allowed.length };
+        ctx.summary.reachability = { endpoints: r.endpoints.length, probes: r.probes.length, allowedPairs: r.allowed.length, inconclusivePairs: r.inconclusive.length };
     },
     describe: (ctx) => {
         const r = ctx.summary.reachability as { endpoints: number; allowedPairs: number };
-        return `${r.endpoints} endpoints, ${r.allowedPairs} allowed pairs -> flows.md, reachability.md/.json`;
+        return `${r.endpoints} endpoints, ${r.allowedPairs} allowed pairs -> flows.md, endpoints.yaml, reachability.md/.json`;
     },
 };
 

@@ -2,10 +2,11 @@
  * The pods the platform runs that no resource in the stack spells out: Helm charts' pods (from
  * the facts module: the charts' labels and container ports), and the system pods flows involve.
  * The reachability matrix evaluates the stack's policies against these plus the stack's own
- * workloads; the pods carry no flow knowledge.
+ * workloads; the pods carry no flow knowledge. The plan writes them to out/<stack>/endpoints.yaml,
+ * so `netpol` can reproduce any cell of the matrix.
  */
 import { PlatformConfig } from "../components/config";
-import { certManager, istioCsr, kubeSystem, NAMESPACE_NAME_LABEL, nginxIngress, PortFact } from "../components/facts";
+import { certManager, istioCsr, kubeSystem, nginxIngress, PortFact } from "../components/facts";
 
 export interface PodFact {
     namespace: string;
@@ -26,21 +27,20 @@ export function platformPods(config: PlatformConfig): PodFact[] {
         ...(config.istioCsr.enabled ? [{ namespace: istioCsr.namespace, name: "cert-manager-istio-csr", labels: istioCsr.podLabels, ports: [istioCsr.ports.grpc, istioCsr.ports.metrics] }] : []),
         ...(config.istioCsr.enabled ? config.istioCsr.meshNamespaces.map((ns) => ({ namespace: ns, name: "istiod", labels: { app: "istiod" }, ports: [] })) : []),
         { namespace: kubeSystem.namespace, name: "coredns", labels: kubeSystem.dnsPodLabels, ports: kubeSystem.dnsPorts },
-        { namespace: kubeSystem.namespace, name: "konnectivity-agent", labels: kubeSystem.konnectivityAgentLabels, ports: [] },
         { namespace: config.monitoring.namespace, name: "prometheus", labels: config.monitoring.podLabels, ports: [{ name: "web", port: 9090, protocol: "TCP" }] },
     ];
 }
 
-/** Namespace and Pod objects for the facts above, as `kubectl get -o yaml` would show them. */
+/**
+ * Pod objects for the facts above, as `kubectl get -o yaml` would show them. No Namespace objects:
+ * the stack's manifests hold the namespaces it creates, and of the others (kube-system, the
+ * monitoring namespace) only the name label is known, which is all the platform's policies select.
+ */
 export function podObjects(pods: readonly PodFact[]): Record<string, unknown>[] {
-    const namespaces = [...new Set(pods.map((p) => p.namespace))];
-    return [
-        ...namespaces.map((name) => ({ apiVersion: "v1", kind: "Namespace", metadata: { name, labels: { [NAMESPACE_NAME_LABEL]: name } } })),
-        ...pods.map((p) => ({
-            apiVersion: "v1",
-            kind: "Pod",
-            metadata: { name: p.name, namespace: p.namespace, labels: { ...p.labels } },
-            spec: { containers: [{ name: p.name, ports: p.ports.map((x) => ({ name: x.name, containerPort: x.port, protocol: x.protocol })) }] },
-        })),
-    ];
+    return pods.map((p) => ({
+        apiVersion: "v1",
+        kind: "Pod",
+        metadata: { name: p.name, namespace: p.namespace, labels: { ...p.labels } },
+        spec: { containers: [{ name: p.name, ports: p.ports.map((x) => ({ name: x.name, containerPort: x.port, protocol: x.protocol })) }] },
+    }));
 }

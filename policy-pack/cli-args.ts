@@ -11,12 +11,22 @@ import { parseArgs, ParseArgsConfig } from "util";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
+/** Where a command prints: the console by default; commands that take an output sink pass theirs. */
+export interface CliOutput {
+    out(line: string): void;
+    err(line: string): void;
+}
+
+const CONSOLE: CliOutput = { out: (l) => console.log(l), err: (l) => console.error(l) };
+
 export interface CliSpec<O extends Options> {
     /** Usage text printed for `--help` (exit 0) and after a usage error (exit 2). */
     usage: string;
     options: O;
     /** Positional arguments allowed (files, a subcommand). Default: false. */
     positionals?: boolean;
+    /** Default: the console. */
+    output?: CliOutput;
 }
 
 /** A usage error: exit code 2 with the message and the usage. */
@@ -41,8 +51,9 @@ export const HELP_OPTION = { help: { type: "boolean", short: "h" } } as const;
  * `<command>: <message>` and the usage on stderr and stops with 2.
  */
 export function parseCli<O extends Options>(command: string, argv: readonly string[], spec: CliSpec<O>): CliResult<O> {
+    const output = spec.output ?? CONSOLE;
     if (argv.includes("--help") || argv.includes("-h")) {
-        console.log(spec.usage);
+        output.out(spec.usage);
         return { stop: true, code: 0 };
     }
     try {
@@ -50,17 +61,17 @@ export function parseCli<O extends Options>(command: string, argv: readonly stri
         if (!spec.positionals && parsed.positionals.length > 0) throw new UsageError(`unexpected argument '${parsed.positionals[0]}'`);
         return { stop: false, values: parsed.values, positionals: parsed.positionals };
     } catch (e) {
-        return usageFailure(command, spec.usage, e);
+        return usageFailure(command, spec.usage, e, output);
     }
 }
 
 /** Prints a usage error (Node's own parseArgs errors included) and returns the stop-with-2 result. */
-export function usageFailure(command: string, usage: string, e: unknown): { stop: true; code: 2 } {
+export function usageFailure(command: string, usage: string, e: unknown, output: CliOutput = CONSOLE): { stop: true; code: 2 } {
     if (!(e instanceof UsageError) && !isParseArgsError(e)) throw e;
     // Node's parseArgs messages go on with advice about '--'; the first sentence names the flag.
     const message = (e as Error).message.split(". ")[0].replace(/^Unknown option/, "unknown option");
-    console.error(`${command}: ${message}`);
-    console.error(usage);
+    output.err(`${command}: ${message}`);
+    output.err(usage);
     return { stop: true, code: 2 };
 }
 
@@ -79,3 +90,5 @@ export function oneOf<T extends string>(flag: string, value: string | undefined,
 /** The output formats every command shares; `table` only where a command has one. */
 export const TEXT_OR_JSON = ["text", "json"] as const;
 export type TextOrJson = (typeof TEXT_OR_JSON)[number];
+export const TEXT_JSON_OR_TABLE = ["text", "json", "table"] as const;
+export type TextJsonOrTable = (typeof TEXT_JSON_OR_TABLE)[number];

@@ -3,71 +3,61 @@
  *
  * Runs every rule of the pack on a plan file (`out/<stack>/resources.json` from the offline plan, or
  * a bare array of resources in the same shape), with the policy config from `--config` (Pulumi's
- * policy config format, the same file `pulumi preview --policy-config` takes) or the pack's defaults.
- * Prints each finding with its rule, resource and fix. Exit 1 when a mandatory rule is violated,
- * 0 otherwise, 2 on bad usage or an unreadable file.
+ * policy config format, the same file `pulumi preview --policy-pack-config` takes) or the pack's
+ * defaults. The config is validated as the Pulumi CLI validates it (engine.ts). Prints each finding
+ * with its rule, resource and fix. Exit 1 when a mandatory rule is violated, 0 otherwise, 2 on bad
+ * usage, an unreadable or empty plan, or a policy config the CLI would refuse.
  */
 import * as fs from "fs";
-import { EngineResult, Finding, PolicyConfigFile, runPolicies } from "./engine";
+import { HELP_OPTION, oneOf, parseCli, TEXT_OR_JSON, UsageError, usageFailure } from "./cli-args";
+import { EngineResult, Finding, PolicyConfigError, PolicyConfigFile, reconcilePolicyConfig, runPolicies } from "./engine";
 import type { PlanResource } from "./plan-resource";
+import { policies } from "./rules";
 
-class UsageError extends Error {}
+const USAGE = `usage: npm run -s policy -- check FILE [--config POLICY-CONFIG.json] [--format text|json]
 
-const USAGE = "usage: npm run -s policy -- check FILE [--config POLICY-CONFIG.json] [--format text|json]";
+Runs every rule of the policy pack on a plan file (out/<stack>/resources.json from npm start).
+--config takes the file pulumi preview --policy-pack-config takes; it is validated as the Pulumi CLI does.
+Exit codes: 0 no mandatory violation, 1 a mandatory violation, 2 usage, plan or config error.`;
 
-interface Args { file: string; config?: string; format: "text" | "json" }
+const OPTIONS = {
+    ...HELP_OPTION,
+    config: { type: "string" },
+    format: { type: "string" },
+} as const;
 
-function parseArgs(argv: string[]): Args {
-    const [command, ...rest] = argv;
-    if (command !== "check") throw new UsageError(command ? `unknown command "${command}"` : "");
-    let file: string | undefined;
-    let config: string | undefined;
-    let format: "text" | "json" = "text";
-    for (let i = 0; i < rest.length; i++) {
-        const a = rest[i];
-        const value = (): string => {
-            const v = rest[++i];
-            if (v === undefined) throw new UsageError(`${a} needs a value`);
-            return v;
-        };
-        if (a === "--config") config = value();
-        else if (a === "--format") {
-            const f = value();
-            if (f !== "text" && f !== "json") throw new UsageError(`--format must be text or json, not ${f}`);
-            format = f;
-        } else if (a.startsWith("-")) throw new UsageError(`unknown option ${a}`);
-        else if (file === undefined) file = a;
-        else throw new UsageError(`unexpected argument ${a}`);
-    }
-    if (!file) throw new UsageError("check needs a FILE (e.g. out/dev/resources.json)");
-    return { file, config, format };
-}
+/** A file that cannot be used: exit 2 with the message. */
+class InputError extends Error {}
 
 function readJson(file: string, what: string): unknown {
     let text: string;
     try {
         text = fs.readFileSync(file, "utf8");
     } catch (e) {
-        throw new UsageError(`cannot read ${what} ${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`);
+        throw new InputError(`cannot read ${what} ${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`);
     }
+    // The CLI reads an empty config file as no config (config.go parsePolicyPackConfig).
+    if (what === "policy config" && text.trim() === "") return {};
     try {
         return JSON.parse(text) as unknown;
     } catch (e) {
-        throw new UsageError(`${what} ${file} is not valid JSON: ${(e as Error).message}`);
+        throw new InputError(`${what} ${file} is not valid JSON: ${(e as Error).message}`);
     }
 }
 
 /** Checks the plan file's shape and returns its resources. */
 export function parsePlan(data: unknown, file: string): PlanResource[] {
     const list = Array.isArray(data) ? data : typeof data === "object" && data !== null ? (data as { resources?: unknown }).resources : undefined;
-    if (!Array.isArray(list)) throw new UsageError(`${file}: expected {"resources": [...]} (out/<stack>/resources.json) or an array of resources`);
+    if (!Array.isArray(list)) throw new InputError(`${file}: expected {"resources": [...]} (out/<stack>/resources.json) or an array of resources`);
+    // Nothing to check passes nothing: an empty plan is a mistake (a wrong file, a failed plan), not a pass.
+    if (list.length === 0) throw new InputError(`${file}: the plan has no resources, so nothing can be checked; point check at out/<stack>/resources.json after npm start`);
     return list.map((r, i) => {
         const o = (typeof r === "object" && r !== null ? r : {}) as Record<string, unknown>;
         for (const key of ["type", "name", "urn"]) {
-            if (typeof o[key] !== "string") throw new UsageError(`${file}: resources[${i}] has no string "${key}"`);
+            if (typeof o[key] !== "string") throw new InputError(`${file}: resources[${i}] has no string "${key}"`);
         }
         if (o.props !== undefined && (typeof o.props !== "object" || o.props === null || Array.isArray(o.props))) {
-            throw new UsageError(`${file}: resources[${i}] (${String(o.urn)}) has "props" that is not an object`);
+            throw new InputError(`${file}: resources[${i}] (${String(o.urn)}) has "props" that is not an object`);
         }
         return {
             type: o.type as string,
@@ -107,26 +97,34 @@ export function render(result: EngineResult, resources: number): string {
 }
 
 export async function main(argv: string[]): Promise<number> {
+    const cli = parseCli("policy", argv, { usage: USAGE, options: OPTIONS, positionals: true });
+    if (cli.stop) return cli.code;
+    let format: "text" | "json";
+    let file: string;
     try {
-        const args = parseArgs(argv);
-        const resources = parsePlan(readJson(args.file, "plan file"), args.file);
-        let policyConfig: PolicyConfigFile = {};
-        if (args.config) {
-            const c = readJson(args.config, "policy config");
-            if (typeof c !== "object" || c === null || Array.isArray(c)) throw new UsageError(`policy config ${args.config}: expected an object keyed by policy name`);
-            policyConfig = c as PolicyConfigFile;
-        }
+        const [command, ...rest] = cli.positionals;
+        if (command !== "check") throw new UsageError(command ? `unknown command '${command}'` : "a command is required: check");
+        if (rest.length === 0) throw new UsageError("check needs a FILE (e.g. out/dev/resources.json)");
+        if (rest.length > 1) throw new UsageError(`unexpected argument '${rest[1]}'`);
+        file = rest[0];
+        format = oneOf("format", cli.values.format, TEXT_OR_JSON, "text");
+    } catch (e) {
+        return usageFailure("policy", USAGE, e).code;
+    }
+    try {
+        const resources = parsePlan(readJson(file, "plan file"), file);
+        const policyConfig = (cli.values.config ? readJson(cli.values.config, "policy config") : {}) as PolicyConfigFile;
+        const { unknownPolicies } = reconcilePolicyConfig(policies, policyConfig);
+        // The CLI accepts config for policies the pack does not have (config.go applyConfig); it configures nothing.
+        for (const name of unknownPolicies) console.error(`policy: warning: the policy config names "${name}", which is not a policy of this pack; it configures nothing (policies: ${policies.map((p) => p.name).join(", ")})`);
         const result = await runPolicies(resources, { policyConfig });
-        if (args.format === "json") console.log(JSON.stringify({ resources: resources.length, ...result }, null, 2));
+        if (format === "json") console.log(JSON.stringify({ resources: resources.length, ...result }, null, 2));
         else console.log(render(result, resources.length));
         return result.findings.some((f) => f.enforcementLevel === "mandatory" && !f.undecided) ? 1 : 0;
     } catch (e) {
-        if (e instanceof UsageError) {
-            if (e.message) console.error(`policy: ${e.message}`);
-            console.error(USAGE);
-            return 2;
-        }
-        console.error(`policy: ${e instanceof Error ? e.message : String(e)}`);
+        if (e instanceof InputError) console.error(`policy: ${e.message}`);
+        else if (e instanceof PolicyConfigError) console.error(`policy: ${cli.values.config ?? "the policy config"}: ${e.message}`);
+        else console.error(`policy: ${e instanceof Error ? e.message : String(e)}`);
         return 2;
     }
 }

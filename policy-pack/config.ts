@@ -309,7 +309,27 @@ function mergeConfig(raw: object | undefined): PackConfig {
             (cfg as unknown as Record<string, unknown>)[key] = copy(v);
         }
     }
+    checkReferences(cfg);
     return deepFreeze(cfg);
+}
+
+/**
+ * Names that must refer to something the config defines (JSON schema cannot say so): a typo would
+ * silently turn a check off. Throws, naming the key, the value and the names it could be.
+ */
+export function checkReferences(cfg: PackConfig): void {
+    const endpoints = Object.keys(cfg.endpoints);
+    const flowEnds = new Set([...endpoints, ...Object.keys(cfg.externals), "kube-apiserver"]);
+    const problems: string[] = [];
+    for (const key of ["dnsEndpoint", "ingressControllerEndpoint"] as const) {
+        if (!endpoints.includes(cfg[key])) problems.push(`${key} = ${JSON.stringify(cfg[key])} is not one of the endpoints (${endpoints.join(", ")})`);
+    }
+    cfg.requiredFlows.forEach((f, i) => {
+        for (const end of ["from", "to"] as const) {
+            if (!flowEnds.has(f[end])) problems.push(`requiredFlows[${i}].${end} = ${JSON.stringify(f[end])} (flow ${f.name}) is not an endpoint, an external or kube-apiserver`);
+        }
+    });
+    if (problems.length > 0) throw new Error(`policy config: ${problems.join("; ")}; fix the name or define it under endpoints/externals`);
 }
 
 /** The stack name in a URN (`urn:pulumi:<stack>::<project>::...`). */

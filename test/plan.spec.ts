@@ -5,7 +5,29 @@ import * as os from "os";
 import * as path from "path";
 import { parseAllDocuments } from "yaml";
 import { main } from "../plan/main";
-import { STACKS_DIR } from "../plan/stack-config";
+import { STACKS_DIR, stackPlatformConfig } from "../plan/stack-config";
+import { main as netpol } from "../policy-pack/analysis/cli";
+import { generateStack } from "../bench/policy.bench";
+import { reachability } from "../plan/reachability";
+import { stackRun } from "./support/runs";
+
+interface ReachabilityFile {
+    probes: string[];
+    endpoints: { id: string; kind: string; namespace?: string }[];
+    reproduce: { files: string[]; args: string[]; command: string };
+    warnings: string[];
+    allowed: { from: string; to: string; probes: string[] }[];
+    inconclusive: { from: string; to: string; probes: string[] }[];
+    namespaces: Record<string, { endpoints: number; allowedIn: number; allowedOut: number }>;
+}
+
+/** The netpol CLI in-process; exit code and stdout. */
+function runNetpol(argv: string[]): { code: number; out: string; err: string } {
+    let out = "";
+    let err = "";
+    const code = netpol(argv, { stdout: (t) => (out += t), stderr: (t) => (err += t), readFile: (f) => fs.readFileSync(f, "utf8") });
+    return { code, out, err };
+}
 
 async function capture(argv: string[]): Promise<{ code: number; out: string; err: string }> {
     const log = console.log;
@@ -33,12 +55,82 @@ describe("offline plan (npm start)", () => {
         const report = JSON.parse(r.out) as { stack: string; files: string[]; summary: { resources: number; mandatoryViolations: number } };
         assert.strictEqual(report.stack, "prod");
         assert.strictEqual(report.summary.mandatoryViolations, 0);
-        for (const f of ["resources.json", "tree.txt", "manifests.yaml", "helm/cert-manager.values.yaml", "helm/nginx-ingress.values.yaml", "flows.md", "reachability.md", "reachability.json", "policy-report.md", "policy-report.json"]) {
+        for (const f of ["resources.json", "tree.txt", "manifests.yaml", "helm/cert-manager.values.yaml", "helm/nginx-ingress.values.yaml", "flows.md", "endpoints.yaml", "reachability.md", "reachability.json", "policy-report.md", "policy-report.json"]) {
             assert.ok(report.files.includes(f), `missing ${f}`);
             assert.ok(fs.statSync(path.join(outDir, "prod", f)).size > 0, `${f} is empty`);
         }
         const plan = JSON.parse(fs.readFileSync(path.join(outDir, "prod", "resources.json"), "utf8")) as { resources: unknown[] };
         assert.strictEqual(plan.resources.length, report.summary.resources);
+    });
+
+    describe("reachability: the plan's matrix, compact and reproducible with netpol", () => {
+        const read = (): ReachabilityFile => JSON.parse(fs.readFileSync(path.join(outDir, "prod", "reachability.json"), "utf8")) as ReachabilityFile;
+        const files = (r: ReachabilityFile): string[] => r.reproduce.files.map((f) => path.join(outDir, "prod", f));
+
+        it("netpol matrix on endpoints.yaml + manifests.yaml gives every cell the file records (allowed, inconclusive, and denied where not listed)", () => {
+            const r = read();
+            const m = runNetpol(["matrix", ...files(r), ...r.reproduce.args, ...r.probes.flatMap((p) => ["--probe", p]), "--format", "json"]);
+            assert.strictEqual(m.code, 0, m.err);
+            const matrix = (JSON.parse(m.out) as { matrix: Record<string, Record<string, Record<string, string>>> }).matrix;
+            const listed = new Map<string, string>();
+            for (const [status, cells] of [["allowed", r.allowed], ["inconclusive", r.inconclusive]] as const) for (const c of cells) for (const p of c.probes) listed.set(`${p} ${c.from} ${c.to}`, status);
+            let cells = 0;
+            for (const p of r.probes) {
+                for (const from of r.endpoints) {
+                    for (const to of r.endpoints) {
+                        cells++;
+                        assert.strictEqual(matrix[p][from.id][to.id], listed.get(`${p} ${from.id} ${to.id}`) ?? "denied", `${p} ${from.id} -> ${to.id}`);
+                    }
+                }
+            }
+            assert.ok(cells > 1000 && r.allowed.length > 20, `${cells} cells, ${r.allowed.length} allowed pairs`);
+        });
+
+        it("netpol explain reproduces sampled cells with the right exit code (0 allowed, 1 denied)", () => {
+            const r = read();
+            const allowed = r.allowed.filter((_, i) => i % 7 === 0).map((c) => ({ from: c.from, to: c.to, probe: c.probes[0], code: 0 }));
+            const open = new Set(r.allowed.flatMap((c) => c.probes.map((p) => `${p} ${c.from} ${c.to}`)));
+            const denied = r.endpoints.filter((_, i) => i % 3 === 0).flatMap((from, i) => {
+                const to = r.endpoints[(i * 5 + 1) % r.endpoints.length];
+                const probe = r.probes[i % r.probes.length];
+                return open.has(`${probe} ${from.id} ${to.id}`) ? [] : [{ from: from.id, to: to.id, probe, code: 1 }];
+            });
+            assert.ok(allowed.length >= 5 && denied.length >= 3, `${allowed.length} allowed, ${denied.length} denied samples`);
+            for (const c of [...allowed, ...denied]) {
+                const e = runNetpol(["explain", ...files(r), ...r.reproduce.args, "--from", c.from, "--to", c.to, "--port", c.probe]);
+                assert.strictEqual(e.code, c.code, `${c.from} -> ${c.to} ${c.probe}: ${e.out}${e.err}`);
+            }
+            assert.match(r.reproduce.command, /^npm run -s netpol -- explain out\/prod\/endpoints\.yaml out\/prod\/manifests\.yaml --dataplane cilium --external internet=/);
+        });
+
+        it("the webhook's serving port is open from the remote-node identity (and the API server, which arrives as it) and closed to everything else", () => {
+            const r = read();
+            const webhook = "cert-manager/cert-manager-webhook";
+            const from = r.allowed.filter((c) => c.to === webhook && c.from !== webhook && c.probes.includes("10250/TCP")).map((c) => c.from).sort();
+            assert.deepStrictEqual(from, ["kube-apiserver", "remote-node"]);
+            assert.ok(r.endpoints.length > 10);
+        });
+
+        it("grows linearly with the apps: twice the app namespaces, about twice the file (not four times)", async () => {
+            const prod = (await stackRun("prod")).resources;
+            const config = stackPlatformConfig("prod");
+            const size = (apps: number): { bytes: number; endpoints: number } => {
+                const r = reachability(config, generateStack(apps, prod));
+                return { bytes: JSON.stringify({ endpoints: r.endpoints, allowed: r.allowed, inconclusive: r.inconclusive, namespaces: r.namespaces }).length, endpoints: r.endpoints.length };
+            };
+            const small = size(60);
+            const large = size(120);
+            assert.ok(large.endpoints > 1.8 * small.endpoints - 20, `${small.endpoints} -> ${large.endpoints} endpoints`);
+            assert.ok(large.bytes < 2.3 * small.bytes, `${small.bytes} -> ${large.bytes} bytes`);
+        });
+
+        it("is written compactly: open cells by pair, per-namespace summaries, no per-cell object", () => {
+            const text = fs.readFileSync(path.join(outDir, "prod", "reachability.json"), "utf8");
+            const r = read();
+            assert.strictEqual((JSON.parse(text) as { matrix?: unknown }).matrix, undefined);
+            assert.deepStrictEqual(Object.keys(r.namespaces).sort(), ["cert-manager", "kube-system", "monitoring", "nginx-ingress", "storefront"]);
+            assert.ok(text.split("\n").length < 5, "one line");
+        });
     });
 
     it("writes manifests as multi-document YAML with namespaces before what lives in them", () => {

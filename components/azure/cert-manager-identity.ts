@@ -81,7 +81,9 @@ export class CertManagerIdentity extends pulumi.ComponentResource {
         const roleAssignmentOnZone = roleAssignment(`${name}-dns-txt-writer`, {
             principalId: identity.principalId,
             principalType: "ServicePrincipal",
-            roleDefinitionId: pulumi.all([args.subscriptionId, spec.roleDefinitionId]).apply(([sub, guid]) => subscriptionRoleId(sub, guid)),
+            // From the role's own output, so the assignment's roleDefinitionId depends on the role (the
+            // policy pack's dns-role-scope rule reads the role's actions through that dependency).
+            roleDefinitionId: pulumi.all([args.subscriptionId, spec.roleDefinitionId, role.roleName]).apply(([sub, guid]) => subscriptionRoleId(sub, guid)),
             scope: args.zoneId, // the zone only: never the resource group or subscription
         }, childOptions(this, opts, [role]));
 

@@ -32,7 +32,7 @@ function endpointText(e: Endpoint, asSource: boolean): string {
             return e.except.length > 0 ? `${e.label}: \`${e.cidrs.join(", ")}\` except \`${e.except.join(", ")}\`` : `${e.label}: \`${e.cidrs.join(", ")}\``;
         case "apiserver":
             return asSource
-                ? `${e.label}: entity \`${e.entity}\`, subnet \`${e.delegatedSubnetCidr}\`, konnectivity agents (\`${e.konnectivityAgents.namespace}\`: \`${labelsText(e.konnectivityAgents.podLabels)}\`)`
+                ? `${e.label}: its calls arrive from the nodes, entities ${e.callerEntities.map((x) => `\`${x}\``).join(", ")}`
                 : `${e.label}: entity \`${e.entity}\``;
         case "any":
             return e.label;
@@ -124,7 +124,7 @@ export function renderFlowsSection(config: PlatformConfig, stack: string = READM
         renderFlowsMarkdown(config),
         "Every managed namespace is default-deny in both directions; each flow opens exactly its ports between exactly these pods (selected by the charts' labels).",
         "Flows to or from the API server are CiliumNetworkPolicies: Cilium gives the API server the reserved `kube-apiserver` identity, which an `ipBlock` never matches.",
-        "Admission webhooks accept the API server by all three paths AKS may use; `webhookAllowAnySource: true` opens the webhook port to any source for clusters where none matches.",
+        "On AKS the API server's calls into admission webhooks are tunnelled through the nodes and arrive as `remote-node` (`host` on the pod's own node), never as `kube-apiserver` (cilium/cilium issue 31711; Cilium docs, \"Entities based\"), so webhook ports are open from those identities; `webhookAllowAnySource: true` opens them to any source.",
         "Metrics flows exist in every stack (a Prometheus outside the configured namespace and labels never matches). Kubelet probes need no flow: Cilium lets a node reach its own pods.",
         "",
         "```mermaid",

@@ -16,16 +16,19 @@
  *   opens nothing, and a Prometheus the team brings itself can scrape without a policy change.
  * - Kubelet probes (readiness/liveness/healthz ports) need no flow: Cilium always allows a node
  *   to reach the pods on it (the `host` identity), and nothing else should reach those ports.
- * - Flows to or from the API server are enforced by Cilium's `kube-apiserver` entity (see
- *   `ApiServerEndpoint`); everything else is plain `networking.k8s.io/v1`.
+ * - Flows to the API server are enforced by Cilium's `kube-apiserver` entity; its calls into
+ *   webhooks arrive from the nodes (see `ApiServerEndpoint`); everything else is plain
+ *   `networking.k8s.io/v1`.
+ * - No flow exists for Azure load balancer health probes: the controller's Service uses
+ *   `externalTrafficPolicy: Local`, for which the load balancer probes `/healthz` on the node's
+ *   health-check node port, not the pods, and ignores the request-path annotation
+ *   (kubernetes-sigs/cloud-provider-azure, site/content/en/topics/custom-health-probe.md).
  */
 import { PlatformConfig } from "../config";
 import {
-    azure,
     apps as appFacts,
     cilium,
     certManager,
-    http01Solver,
     istioCsr,
     kubeSystem,
     nginxIngress,
@@ -69,18 +72,19 @@ export interface CidrEndpoint {
 }
 
 /**
- * The Kubernetes API server. As a destination: Cilium's `kube-apiserver` entity on 443/TCP
- * (Cilium labels the `kubernetes` Service's endpoints with it). As a source (it calls admission
- * webhooks), every path by which AKS's API server may arrive, since which one applies cannot be
- * checked without a live cluster: the `kube-apiserver` entity, the API server's delegated subnet
- * (VNet integration), and the konnectivity agents in kube-system (tunnel, no VNet integration).
+ * The Kubernetes API server. As a destination: Cilium's `kube-apiserver` entity on 443/TCP, which
+ * works for egress on AKS. As a source (it calls admission webhooks): on AKS its calls are
+ * tunnelled through the nodes and arrive with the `remote-node` identity (`host` on the webhook
+ * pod's own node); neither `fromEntities: kube-apiserver`, the konnectivity pods nor the API server
+ * subnet match them (facts.cilium.apiServerCallerEntities has the sources).
  */
 export interface ApiServerEndpoint {
     readonly kind: "apiserver";
     readonly label: string;
+    /** Its identity as a destination. */
     readonly entity: string;
-    readonly delegatedSubnetCidr: string;
-    readonly konnectivityAgents: { readonly namespace: string; readonly podLabels: Readonly<Record<string, string>> };
+    /** The identities its calls into pods carry. */
+    readonly callerEntities: readonly string[];
 }
 
 /** Any source at all (the ingress controller's front door; the webhook escape hatch). Source only. */
@@ -137,17 +141,12 @@ export const INTERNET: CidrEndpoint = { kind: "cidr", label: "internet (public a
 
 export const ANY_SOURCE: AnyEndpoint = { kind: "any", label: "anywhere" };
 
-export const AZURE_LB_PROBE: CidrEndpoint = { kind: "cidr", label: "Azure load balancer probe", cidrs: [azure.loadBalancerProbeSource], except: [] };
-
-export function apiServer(config: PlatformConfig): ApiServerEndpoint {
-    return {
-        kind: "apiserver",
-        label: "Kubernetes API server",
-        entity: cilium.apiServerEntity,
-        delegatedSubnetCidr: config.network.apiServerSubnetCidr,
-        konnectivityAgents: { namespace: kubeSystem.namespace, podLabels: kubeSystem.konnectivityAgentLabels },
-    };
-}
+export const API_SERVER: ApiServerEndpoint = {
+    kind: "apiserver",
+    label: "Kubernetes API server",
+    entity: cilium.apiServerEntity,
+    callerEntities: cilium.apiServerCallerEntities,
+};
 
 export function monitoring(config: PlatformConfig): WorkloadEndpoint {
     return workload("Prometheus (monitoring)", config.monitoring.namespace, config.monitoring.podLabels, false);
@@ -155,14 +154,6 @@ export function monitoring(config: PlatformConfig): WorkloadEndpoint {
 
 export function appWorkload(app: { name: string }): WorkloadEndpoint {
     return workload(`app ${app.name}`, app.name, appFacts.podLabels(app.name));
-}
-
-/** HTTP-01 solver pods of the platform's own certificate: they run in the ingress namespace. */
-export const HTTP01_SOLVER: WorkloadEndpoint = workload("HTTP-01 solver", nginxIngress.namespace, http01Solver.podLabels);
-
-/** cert-manager starts HTTP-01 solver pods in the namespace of the Certificate being issued. */
-export function http01SolverIn(namespace: string): WorkloadEndpoint {
-    return namespace === nginxIngress.namespace ? HTTP01_SOLVER : workload(`HTTP-01 solver (${namespace})`, namespace, http01Solver.podLabels);
 }
 
 /** Nameservers grouped by port: `1.1.1.1:53` → 53 → ["1.1.1.1/32"]. */
@@ -180,8 +171,8 @@ function nameserversByPort(config: PlatformConfig): Map<number, string[]> {
 // Flows, one builder per part of the platform
 
 /** Egress to the API server for a workload that calls it. */
-function toApiServer(config: PlatformConfig, source: WorkloadEndpoint, name: string, why: string): Flow {
-    return { name, source, destination: apiServer(config), ports: [API_SERVER_PORT], why };
+function toApiServer(source: WorkloadEndpoint, name: string, why: string): Flow {
+    return { name, source, destination: API_SERVER, ports: [API_SERVER_PORT], why };
 }
 
 /**
@@ -200,10 +191,10 @@ export function admissionWebhookFlow(config: PlatformConfig, webhook: WorkloadEn
         }
         : {
             name: `apiserver-to-${stem}-admission`,
-            source: apiServer(config),
+            source: API_SERVER,
             destination: webhook,
             ports: [servingPort],
-            why: "admission calls from the API server, by every path AKS may use: the kube-apiserver entity, the delegated API server subnet, the konnectivity agents",
+            why: "admission calls from the API server, which on AKS arrive from the nodes: Cilium identity remote-node (host on the webhook pod's own node)",
         };
 }
 
@@ -222,7 +213,7 @@ function certManagerFlows(config: PlatformConfig): Flow[] {
     const metrics = port(certManager.ports.metrics);
     const nameservers = [...nameserversByPort(config)];
     return [
-        toApiServer(config, controller, "cert-manager-controller-to-apiserver",
+        toApiServer(controller, "cert-manager-controller-to-apiserver",
             "reconciles Certificates, Orders and Challenges; leader election lease"),
         {
             name: "cert-manager-controller-to-acme",
@@ -241,12 +232,12 @@ function certManagerFlows(config: PlatformConfig): Flow[] {
         metricsFlow(config, controller, metrics, "cert-manager-controller"),
         admissionWebhookFlow(config, webhook, port(certManager.ports.webhookServing), "cert-manager-webhook"),
         metricsFlow(config, webhook, metrics, "cert-manager-webhook"),
-        toApiServer(config, webhook, "cert-manager-webhook-to-apiserver",
+        toApiServer(webhook, "cert-manager-webhook-to-apiserver",
             "reads its serving certificate Secret and authorizes SubjectAccessReviews"),
-        toApiServer(config, cainjector, "cert-manager-cainjector-to-apiserver",
+        toApiServer(cainjector, "cert-manager-cainjector-to-apiserver",
             "injects CA bundles into webhook and CRD configurations"),
         metricsFlow(config, cainjector, metrics, "cert-manager-cainjector"),
-        toApiServer(config, startupApiCheck, "cert-manager-startupapicheck-to-apiserver",
+        toApiServer(startupApiCheck, "cert-manager-startupapicheck-to-apiserver",
             "Helm post-install hook that waits until the webhook answers; without it the install hangs"),
     ];
 }
@@ -261,15 +252,8 @@ function ingressFlows(config: PlatformConfig): Flow[] {
             ports: web,
             why: "the front door: HTTP/HTTPS clients from anywhere (no source selector, so it also holds with externalTrafficPolicy Cluster, where the source is a node that no ipBlock selects)",
         },
-        {
-            name: "azure-lb-probe-to-ingress-controller",
-            source: AZURE_LB_PROBE,
-            destination: INGRESS_CONTROLLER,
-            ports: web,
-            why: "Azure load balancer health probes, when they reach the pods (with externalTrafficPolicy Local they probe the node's health-check port instead); declared on their own so narrowing the front door never drops them",
-        },
         metricsFlow(config, INGRESS_CONTROLLER, port(nginxIngress.ports.metrics), "ingress-controller"),
-        toApiServer(config, INGRESS_CONTROLLER, "ingress-controller-to-apiserver",
+        toApiServer(INGRESS_CONTROLLER, "ingress-controller-to-apiserver",
             "watches Ingresses, Services, EndpointSlices and Secrets; updates Ingress status"),
     ];
 }
@@ -296,40 +280,12 @@ function appFlows(config: PlatformConfig): Flow[] {
     });
 }
 
-/**
- * HTTP-01 (only when enabled): the ingress controller proxies the ACME server's challenge request
- * to the solver pods, and cert-manager's self-check fetches the challenge through the ingress
- * first. The platform's own HTTP-01 certificate lives in the ingress namespace, so its solver
- * pods do; app hosts are one label below the zone and are solved by DNS-01.
- */
-function http01Flows(config: PlatformConfig): Flow[] {
-    if (config.acme.cnameZones.length >= 0) return []; // HTTP-01 removed (issue 11.6); flows deleted on the pack branch
-    // Solver pods run where the Certificate is: the ingress namespace and every app namespace.
-    const solverNamespaces = [nginxIngress.namespace, ...config.apps.map((a) => a.name)];
-    return [
-        ...solverNamespaces.map((ns): Flow => ({
-            name: ns === nginxIngress.namespace ? "ingress-controller-to-http01-solver" : `ingress-controller-to-${ns}-http01-solver`,
-            source: INGRESS_CONTROLLER,
-            destination: http01SolverIn(ns),
-            ports: [port(http01Solver.port)],
-            why: "serves /.well-known/acme-challenge/ from the solver pods to the ACME server",
-        })),
-        {
-            name: "cert-manager-controller-to-ingress-controller-http01-self-check",
-            source: CERT_MANAGER.controller,
-            destination: INGRESS_CONTROLLER,
-            ports: [port(nginxIngress.ports.http)],
-            why: "cert-manager's HTTP-01 self-check fetches the challenge via the ingress address, which Cilium's service load balancing delivers to the controller pods",
-        },
-    ];
-}
-
 /** istio-csr (when enabled): the API server, metrics, and gRPC certificate requests from the mesh. */
 function istioCsrFlows(config: PlatformConfig): Flow[] {
     if (!config.istioCsr.enabled) return [];
     const csr = workload("istio-csr", istioCsr.namespace, istioCsr.podLabels);
     return [
-        toApiServer(config, csr, "istio-csr-to-apiserver", "creates CertificateRequests, reads the CA bundle, leader election"),
+        toApiServer(csr, "istio-csr-to-apiserver", "creates CertificateRequests, reads the CA bundle, leader election"),
         metricsFlow(config, csr, port(istioCsr.ports.metrics), "istio-csr"),
         ...config.istioCsr.meshNamespaces.map((ns): Flow => ({
             name: `${ns}-to-istio-csr-grpc`,
@@ -347,7 +303,6 @@ export function platformFlows(config: PlatformConfig): Flow[] {
         ...certManagerFlows(config),
         ...ingressFlows(config),
         ...appFlows(config),
-        ...http01Flows(config),
         ...istioCsrFlows(config),
     ];
 }

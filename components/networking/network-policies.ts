@@ -25,14 +25,18 @@ export function policyResourceName(policy: PolicyObject): string {
 export class NetworkPolicies extends pulumi.ComponentResource {
     /** `namespace/name` of every policy created, in creation order. */
     readonly policyNames: string[];
-    /** The policy resources of each namespace: a workload depends on its own namespace's policies only. */
-    readonly byNamespace: ReadonlyMap<string, pulumi.Resource[]>;
+    /**
+     * The policy resources of each managed namespace. A workload depends on its own namespace's
+     * policies (and the platform namespaces' it talks to), not on the whole set: with hundreds of
+     * apps, depending on the component would wait for every policy of every app.
+     */
+    readonly byNamespace: ReadonlyMap<string, readonly pulumi.CustomResource[]>;
 
     constructor(name: string, args: NetworkPoliciesArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:networking:NetworkPolicies", name, {}, opts);
         const policies = platformPolicies(args.config);
         const seen = new Set<string>();
-        const byNamespace = new Map<string, pulumi.Resource[]>();
+        const byNamespace = new Map<string, pulumi.CustomResource[]>();
         for (const policy of policies) {
             const resourceName = policyResourceName(policy);
             // Mocks do not catch duplicate URNs; `a-b`/`c` and `a`/`b-c` would collide here.
@@ -56,5 +60,12 @@ export class NetworkPolicies extends pulumi.ComponentResource {
         this.byNamespace = byNamespace;
         this.policyNames = policies.map((p) => `${p.metadata.namespace}/${p.metadata.name}`);
         this.registerOutputs({ policyNames: this.policyNames });
+    }
+
+    /** The policies of one managed namespace; a namespace the set has no policy in is a mistake, so it throws. */
+    forNamespace(namespace: string): readonly pulumi.CustomResource[] {
+        const found = this.byNamespace.get(namespace);
+        if (!found) throw new Error(`NetworkPolicies has no policy in namespace "${namespace}" (managed: ${[...this.byNamespace.keys()].join(", ")}); depend on a managed namespace's policies`);
+        return found;
     }
 }

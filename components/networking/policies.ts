@@ -8,9 +8,10 @@
  * managed workloads yields `<flow>-egress` and `<flow>-ingress`; otherwise the policy is named
  * after the flow.
  *
- * Flows to or from the API server become CiliumNetworkPolicies (`toEntities`/`fromEntities`
- * kube-apiserver): on Cilium an ipBlock for the API server's address never matches it. Cilium
- * adds CiliumNetworkPolicies and NetworkPolicies together, so default deny (a NetworkPolicy) still
+ * Flows to or from the API server become CiliumNetworkPolicies: egress `toEntities: kube-apiserver`
+ * (on Cilium an ipBlock for the API server's address never matches it), and its calls into webhooks
+ * `fromEntities` remote-node and host (on AKS they arrive from the nodes; see flows.ts). Cilium adds
+ * CiliumNetworkPolicies and NetworkPolicies together, so default deny (a NetworkPolicy) still
  * isolates those pods and each CiliumNetworkPolicy only allows.
  */
 import { managedNamespaces } from "../kubernetes/namespace-specs";
@@ -81,11 +82,10 @@ export interface CiliumPortRule {
     ports: { port: string; protocol: Protocol }[];
 }
 
-/** One peer kind per rule: Cilium rejects a rule that combines fromEntities, fromCIDR and fromEndpoints. */
-export type CiliumIngressRule =
-    | { fromEntities: string[]; toPorts: CiliumPortRule[] }
-    | { fromCIDR: string[]; toPorts: CiliumPortRule[] }
-    | { fromEndpoints: { matchLabels: Labels }[]; toPorts: CiliumPortRule[] };
+export interface CiliumIngressRule {
+    fromEntities: string[];
+    toPorts: CiliumPortRule[];
+}
 
 export interface CiliumEgressRule {
     toEntities: string[];
@@ -166,17 +166,7 @@ export function allowDnsPolicy(namespace: string): NetworkPolicyObject {
 }
 
 function apiServerIngressRules(api: ApiServerEndpoint, ports: readonly FlowPort[]): CiliumIngressRule[] {
-    const toPorts = ciliumPorts(ports);
-    return [
-        { fromEntities: [api.entity], toPorts },
-        { fromCIDR: [api.delegatedSubnetCidr], toPorts },
-        {
-            fromEndpoints: [{
-                matchLabels: { [cilium.podNamespaceLabel]: api.konnectivityAgents.namespace, ...api.konnectivityAgents.podLabels },
-            }],
-            toPorts,
-        },
-    ];
+    return [{ fromEntities: [...api.callerEntities], toPorts: ciliumPorts(ports) }];
 }
 
 function egressPolicy(flow: Flow, source: WorkloadEndpoint, name: string): PolicyObject {

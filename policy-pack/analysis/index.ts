@@ -9,12 +9,14 @@ import { FastEvaluator } from "./fast";
 import { buildModel, loadObjects } from "./parse";
 import { evaluatePair } from "./reference";
 import { PROTOCOLS } from "./types";
-import type { Analysis, AnalyzerOptions, Endpoint, Matrix, MatrixOptions, ModelEndpoint, Probe, Protocol } from "./types";
+import type { Analysis, AnalyzerOptions, Cells, Endpoint, Matrix, MatrixOptions, ModelEndpoint, Probe, Protocol } from "./types";
 
 export { AnalysisError, LoadError, loadObjects, buildModel };
 export { referenceMatrix, evaluatePair, probeKey } from "./reference";
 export { FastEvaluator } from "./fast";
-export type { Analysis, AnalyzerOptions, Dataplane, Endpoint, EndpointPort, Matrix, MatrixOptions, Model, Probe, Protocol, Side, Verdict } from "./types";
+export { REMOTE_NODE_ID, APISERVER_ID } from "./parse";
+export { UnknownValue, isUnknownValue } from "./types";
+export type { Analysis, AnalyzerOptions, Cells, Dataplane, Endpoint, EndpointPort, Matrix, MatrixOptions, Model, Probe, Protocol, Side, Status, Verdict } from "./types";
 
 /** "443/TCP" -> { port: 443, protocol: "TCP" }; the protocol defaults to TCP ("443"). */
 export function parseProbe(text: string): Probe {
@@ -58,7 +60,7 @@ export function analyze(objects: unknown[], options: AnalyzerOptions = {}): Anal
     }));
     return {
         endpoints,
-        unsupported: model.unsupported,
+        warnings: model.warnings,
         notes: model.notes,
         dataplane: model.dataplane,
         canReach(from: string, to: string, probe: Probe) {
@@ -68,6 +70,13 @@ export function analyze(objects: unknown[], options: AnalyzerOptions = {}): Anal
             probes.forEach(checkProbe);
             fast ??= new FastEvaluator(model);
             return fast.matrix(probes, options);
+        },
+        cells(probe: Probe, from: string[], to: string[]): Cells {
+            checkProbe(probe);
+            from.forEach((id) => endpoint(id, "source"));
+            to.forEach((id) => endpoint(id, "destination"));
+            fast ??= new FastEvaluator(model);
+            return fast.cells(probe, from, to);
         },
     };
 }

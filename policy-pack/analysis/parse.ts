@@ -5,13 +5,16 @@
 import { parseAllDocuments } from "yaml";
 import { AnalysisError, LoadError, objectSources } from "./errors";
 import { Cidr, parseCidr } from "../shared/net";
-import { EVERYTHING, Fail, isObject, parseSelector, ParseSelectorOptions } from "./selectors";
+import { Fail, isObject, isUncertain, namespaceMatches, NAMESPACE_NAME_LABEL, parseSelector, ParseSelectorOptions, Warn } from "./selectors";
 import {
     AnalyzerOptions,
     EndpointPort,
+    Entity,
+    isUnknownValue,
     Model,
     ModelEndpoint,
     NamespaceInfo,
+    OpaqueScope,
     Peer,
     Policy,
     PortSpec,
@@ -19,9 +22,10 @@ import {
     PROTOCOLS,
     Rule,
     Selector,
+    Tri,
 } from "./types";
 
-export const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
+export { NAMESPACE_NAME_LABEL };
 export const CILIUM_NAMESPACE_LABEL = "io.kubernetes.pod.namespace";
 export const CILIUM_SA_LABEL = "io.cilium.k8s.policy.serviceaccount";
 export const APISERVER_ID = "kube-apiserver";
@@ -74,8 +78,8 @@ function flatten(value: Record<string, unknown>, where: string, out: unknown[]):
 
 function describe(obj: Record<string, unknown>): string {
     const md = isObject(obj.metadata) ? obj.metadata : {};
-    const name = typeof md.name === "string" ? md.name : "<unnamed>";
-    const ns = typeof md.namespace === "string" ? `${md.namespace}/` : "";
+    const name = typeof md.name === "string" ? md.name : isUnknownValue(md.name) ? "<name unknown>" : "<unnamed>";
+    const ns = typeof md.namespace === "string" ? `${md.namespace}/` : isUnknownValue(md.namespace) ? "<namespace unknown>/" : "";
     const src = objectSources.get(obj);
     return `${String(obj.kind)} ${ns}${name}${src ? ` (${src})` : ""}`;
 }
@@ -91,6 +95,7 @@ function labelsOf(raw: unknown, field: string, fail: Fail): Record<string, strin
     if (!isObject(raw)) fail(field, "must be a map of strings");
     const out: Record<string, string> = {};
     for (const [k, v] of Object.entries(raw)) {
+        if (isUnknownValue(v)) fail(`${field}[${JSON.stringify(k)}]`, "is unknown; a pod's labels must be known to evaluate policies on it (leave the pod out)");
         if (typeof v !== "string") fail(`${field}[${JSON.stringify(k)}]`, `label values must be strings, got ${JSON.stringify(v)} (${typeof v}); quote it`);
         out[k] = v;
     }
@@ -229,15 +234,47 @@ function readPodLike(obj: Record<string, unknown>, kind: string): RawEndpoint {
     };
 }
 
+// ---------------------------------------------------------------- uncertainty
+
+/** Records warnings for one object: `<object>: <field>: <reason>`, each once; returns the text (the reason cells cite). */
+function warner(obj: Record<string, unknown>, warnings: Set<string>): Warn {
+    return (field: string, reason: string): string => {
+        // "<object>: <field> is unknown ..." reads as a sentence; other reasons follow a colon.
+        const text = `${describe(obj)}: ${field}${reason.startsWith("is ") ? " " : ": "}${reason}`;
+        warnings.add(text);
+        return text;
+    };
+}
+
+const UNKNOWN = "is unknown until the update";
+
+function opaque(scope: OpaqueScope, reason: string, text: string, namespace?: string): Peer {
+    return { kind: "opaque", scope, reason, text: `${text} (cannot be evaluated)`, ...(namespace !== undefined ? { namespace } : {}) };
+}
+
+/** A rule nothing is known about: it may allow anything. */
+function uncertainRule(id: string, reason: string): Rule {
+    return { id, peers: [opaque("any", reason, "unknown peers")], ports: "all", uncertain: reason };
+}
+
+function uncertainPort(reason: string, protocol?: Protocol): PortSpec {
+    return { ...(protocol ? { protocol } : {}), text: `unknown ${protocol ?? ""} port`.replace("  ", " "), uncertain: reason };
+}
+
 // ---------------------------------------------------------------- NetworkPolicy
 
-function k8sPorts(raw: unknown, field: string, fail: Fail): PortSpec[] | "all" {
+function k8sPorts(raw: unknown, field: string, fail: Fail, warn: Warn): PortSpec[] | "all" {
+    if (isUnknownValue(raw)) return [uncertainPort(warn(field, UNKNOWN))];
     const list = listOf(raw, field, fail);
     if (list.length === 0) return "all";
     return list.map((p, i) => {
         const f = `${field}[${i}]`;
+        if (isUnknownValue(p)) return uncertainPort(warn(f, UNKNOWN));
         if (!isObject(p)) fail(f, "must be an object");
+        if (isUnknownValue(p.protocol)) return uncertainPort(warn(`${f}.protocol`, UNKNOWN));
         const protocol = protocolOf(p.protocol, `${f}.protocol`, fail);
+        if (isUnknownValue(p.port)) return uncertainPort(warn(`${f}.port`, UNKNOWN), protocol);
+        if (isUnknownValue(p.endPort)) return uncertainPort(warn(`${f}.endPort`, UNKNOWN), protocol);
         const spec: PortSpec = { protocol, text: "" };
         if (p.port === undefined || p.port === null) {
             if (p.endPort !== undefined && p.endPort !== null) fail(`${f}.endPort`, "may not be specified when port is not specified");
@@ -264,85 +301,162 @@ function k8sPorts(raw: unknown, field: string, fail: Fail): PortSpec[] | "all" {
     });
 }
 
-function k8sPeers(raw: unknown, field: string, fail: Fail, ns: string): Peer[] | "all" {
+const present = (v: unknown): boolean => v !== undefined && v !== null;
+
+function selectorText(kind: string, sel: Selector, all: string): string {
+    return `${kind} ${sel.requirements.length ? `{${sel.key}}` : `{} (${all})`}`;
+}
+
+/** ns: the policy's namespace, undefined when unknown. */
+function k8sPeers(raw: unknown, field: string, fail: Fail, warn: Warn, ns: string | undefined, nsUnknown: string | undefined): Peer[] | "all" {
+    if (isUnknownValue(raw)) return [opaque("any", warn(field, UNKNOWN), field)];
     const list = listOf(raw, field, fail);
     if (list.length === 0) return "all";
-    return list.map((p, i) => {
+    return list.map((p, i): Peer => {
         const f = `${field}[${i}]`;
+        if (isUnknownValue(p)) return opaque("any", warn(f, UNKNOWN), f);
         if (!isObject(p)) fail(f, "must be an object");
         for (const k of Object.keys(p)) if (!["podSelector", "namespaceSelector", "ipBlock"].includes(k)) fail(`${f}.${k}`, "unknown field (a peer has podSelector, namespaceSelector or ipBlock)");
-        const hasPod = p.podSelector !== undefined && p.podSelector !== null;
-        const hasNs = p.namespaceSelector !== undefined && p.namespaceSelector !== null;
-        const hasIp = p.ipBlock !== undefined && p.ipBlock !== null;
+        const hasPod = present(p.podSelector);
+        const hasNs = present(p.namespaceSelector);
+        const hasIp = present(p.ipBlock);
         if (hasIp && (hasPod || hasNs)) fail(f, "may not specify ipBlock together with podSelector or namespaceSelector");
         if (!hasIp && !hasPod && !hasNs) fail(f, "must specify a peer: podSelector, namespaceSelector or ipBlock");
         if (hasIp) {
-            if (!isObject(p.ipBlock)) fail(`${f}.ipBlock`, "must be an object");
-            const ib = p.ipBlock as Record<string, unknown>;
+            const ib = p.ipBlock;
+            if (isUnknownValue(ib)) return opaque("cidr", warn(`${f}.ipBlock`, UNKNOWN), `${f}.ipBlock`);
+            if (!isObject(ib)) fail(`${f}.ipBlock`, "must be an object");
+            if (isUnknownValue(ib.cidr)) return opaque("cidr", warn(`${f}.ipBlock.cidr`, UNKNOWN), `${f}.ipBlock`);
             if (ib.cidr === undefined || ib.cidr === "") fail(`${f}.ipBlock.cidr`, "is required");
             const block = blockOf(ib.cidr, `${f}.ipBlock.cidr`, fail, false);
+            if (isUnknownValue(ib.except)) return opaque("cidr", warn(`${f}.ipBlock.except`, UNKNOWN), `ipBlock ${block.text}`);
+            const unknownExcept = listOf(ib.except, `${f}.ipBlock.except`, fail).findIndex(isUnknownValue);
+            if (unknownExcept >= 0) return opaque("cidr", warn(`${f}.ipBlock.except[${unknownExcept}]`, UNKNOWN), `ipBlock ${block.text}`);
             const except = exceptsOf(ib.except, block, `${f}.ipBlock.except`, fail, false);
             return { kind: "cidr", block, except, text: `ipBlock ${block.text}${except.length ? ` except ${except.map((e) => e.text).join(", ")}` : ""}` };
         }
-        const podSelector = hasPod ? parseSelector(p.podSelector, `${f}.podSelector`, fail) : undefined;
-        const namespaceSelector = hasNs ? parseSelector(p.namespaceSelector, `${f}.namespaceSelector`, fail) : undefined;
+        const podSelector = hasPod ? parseSelector(p.podSelector, `${f}.podSelector`, fail, warn) : undefined;
+        const namespaceSelector = hasNs ? parseSelector(p.namespaceSelector, `${f}.namespaceSelector`, fail, warn) : undefined;
+        // A podSelector alone selects pods of the policy's namespace only.
+        if (isUncertain(podSelector)) return opaque("pods", podSelector.uncertain, f, hasNs ? undefined : ns);
+        if (isUncertain(namespaceSelector)) return opaque("pods", namespaceSelector.uncertain, f);
+        if (!namespaceSelector && ns === undefined) return opaque("pods", nsUnknown ?? warn("metadata.namespace", UNKNOWN), f);
         const parts = [
-            namespaceSelector ? `namespaceSelector ${namespaceSelector.requirements.length ? `{${namespaceSelector.key}}` : "{} (all namespaces)"}` : `namespace ${ns}`,
-            podSelector ? `podSelector ${podSelector.requirements.length ? `{${podSelector.key}}` : "{} (all pods)"}` : "all pods",
+            namespaceSelector ? selectorText("namespaceSelector", namespaceSelector, "all namespaces") : `namespace ${ns ?? ""}`,
+            podSelector ? selectorText("podSelector", podSelector, "all pods") : "all pods",
         ];
-        return { kind: "k8s", podSelector, namespaceSelector, policyNamespace: ns, text: parts.join(", ") };
+        return { kind: "k8s", podSelector, namespaceSelector, policyNamespace: ns ?? "", text: parts.join(", ") };
     });
 }
 
-function readNetworkPolicy(obj: Record<string, unknown>): Policy {
-    const fail: Fail = failer(obj);
-    if (obj.apiVersion !== "networking.k8s.io/v1") fail("apiVersion", `expected networking.k8s.io/v1, got ${JSON.stringify(obj.apiVersion)}`);
-    if (!isObject(obj.metadata)) fail("metadata", "is required");
+interface PolicyMeta {
+    name: string;
+    /** undefined: unknown. */
+    namespace?: string;
+    namespaceUnknown?: string;
+}
+
+function policyMeta(obj: Record<string, unknown>, fail: Fail, warn: Warn, namespaced: boolean): PolicyMeta {
+    if (!isObject(obj.metadata) || isUnknownValue(obj.metadata)) fail("metadata", "is required");
     const md = obj.metadata as Record<string, unknown>;
-    if (typeof md.name !== "string" || md.name === "") fail("metadata.name", "is required");
-    const ns = typeof md.namespace === "string" && md.namespace !== "" ? md.namespace : "default";
-    const id = `NetworkPolicy ${ns}/${md.name as string}`;
+    const name = isUnknownValue(md.name) ? "<name unknown until the update>" : md.name;
+    if (typeof name !== "string" || name === "") fail("metadata.name", "is required");
+    if (!namespaced) return { name: name as string };
+    if (isUnknownValue(md.namespace)) {
+        return { name: name as string, namespaceUnknown: warn("metadata.namespace", `${UNKNOWN}, so the policy may select pods of any namespace`) };
+    }
+    return { name: name as string, namespace: typeof md.namespace === "string" && md.namespace !== "" ? md.namespace : "default" };
+}
+
+/** Isolation of one direction from policyTypes, as known. */
+function triOf(listed: boolean, unknown: boolean): Tri {
+    return listed ? "yes" : unknown ? "maybe" : "no";
+}
+
+function readNetworkPolicy(obj: Record<string, unknown>, warnings: Set<string>): Policy {
+    const fail: Fail = failer(obj);
+    const warn = warner(obj, warnings);
+    if (!isUnknownValue(obj.apiVersion) && obj.apiVersion !== "networking.k8s.io/v1") fail("apiVersion", `expected networking.k8s.io/v1, got ${JSON.stringify(obj.apiVersion)}`);
+    const meta = policyMeta(obj, fail, warn, true);
+    const ns = meta.namespace;
+    const id = `NetworkPolicy ${ns ?? "<namespace unknown>"}/${meta.name}`;
+    const base = { id, kind: "NetworkPolicy" as const, namespace: ns, name: meta.name, mayDeny: {} };
+    if (isUnknownValue(obj.spec)) {
+        const reason = warn("spec", UNKNOWN);
+        return { ...base, selectionUncertain: reason, isolatesIngress: "maybe", isolatesEgress: "maybe", isolationUncertain: reason,
+            ingress: [uncertainRule(`${id} ingress`, reason)], egress: [uncertainRule(`${id} egress`, reason)] };
+    }
     if (!isObject(obj.spec)) fail("spec", "is required");
     const spec = obj.spec as Record<string, unknown>;
-    const podSelector = parseSelector(spec.podSelector, "spec.podSelector", fail) ?? EVERYTHING;
-    const rawTypes = listOf(spec.policyTypes, "spec.policyTypes", fail);
-    rawTypes.forEach((t, i) => {
-        if (t !== "Ingress" && t !== "Egress") fail(`spec.policyTypes[${i}]`, `unknown policy type ${JSON.stringify(t)}: must be Ingress or Egress`);
-        if (rawTypes.indexOf(t) !== i) fail(`spec.policyTypes[${i}]`, `duplicate value ${JSON.stringify(t)}`);
-    });
-    const ingressRaw = listOf(spec.ingress, "spec.ingress", fail);
-    const egressRaw = listOf(spec.egress, "spec.egress", fail);
-    // Defaulting (networking/v1 SetDefaults_NetworkPolicy): no policyTypes means Ingress, plus Egress when there are egress rules.
-    const types = rawTypes.length > 0 ? (rawTypes as string[]) : ["Ingress", ...(egressRaw.length > 0 ? ["Egress"] : [])];
-    const rules = (list: unknown[], dir: "ingress" | "egress"): Rule[] =>
-        list.map((r, i) => {
+    const podSelector = parseSelector(spec.podSelector, "spec.podSelector", fail, warn);
+    // policyTypes: the listed types certainly isolate; an unknown list (or entry) may add the others.
+    let typesUnknown: string | undefined;
+    const listed = new Set<string>();
+    const typesGiven = present(spec.policyTypes);
+    if (isUnknownValue(spec.policyTypes)) typesUnknown = warn("spec.policyTypes", UNKNOWN);
+    else {
+        const rawTypes = listOf(spec.policyTypes, "spec.policyTypes", fail);
+        rawTypes.forEach((t, i) => {
+            if (isUnknownValue(t)) {
+                typesUnknown ??= warn(`spec.policyTypes[${i}]`, UNKNOWN);
+                return;
+            }
+            if (t !== "Ingress" && t !== "Egress") fail(`spec.policyTypes[${i}]`, `unknown policy type ${JSON.stringify(t)}: must be Ingress or Egress`);
+            if (listed.has(t)) fail(`spec.policyTypes[${i}]`, `duplicate value ${JSON.stringify(t)}`);
+            listed.add(t);
+        });
+    }
+    const section = (dir: "ingress" | "egress"): { rules: Rule[]; unknown?: string; empty: boolean } => {
+        const raw = spec[dir];
+        if (isUnknownValue(raw)) {
+            const reason = warn(`spec.${dir}`, UNKNOWN);
+            return { rules: [uncertainRule(`${id} ${dir}`, reason)], unknown: reason, empty: false };
+        }
+        const list = listOf(raw, `spec.${dir}`, fail);
+        const rules = list.map((r, i): Rule => {
             const f = `spec.${dir}[${i}]`;
+            const rid = `${id} ${dir}[${i}]`;
+            if (isUnknownValue(r)) return uncertainRule(rid, warn(f, UNKNOWN));
             if (!isObject(r)) fail(f, "must be an object");
             const peerField = dir === "ingress" ? "from" : "to";
             for (const k of Object.keys(r)) if (k !== peerField && k !== "ports") fail(`${f}.${k}`, `unknown field (an ${dir} rule has ${peerField} and ports)`);
-            return { id: `${id} ${dir}[${i}]`, peers: k8sPeers(r[peerField], `${f}.${peerField}`, fail, ns), ports: k8sPorts(r.ports, `${f}.ports`, fail) };
+            return { id: rid, peers: k8sPeers(r[peerField], `${f}.${peerField}`, fail, warn, ns, meta.namespaceUnknown), ports: k8sPorts(r.ports, `${f}.ports`, fail, warn) };
         });
-    const ingress = rules(ingressRaw, "ingress");
-    const egress = rules(egressRaw, "egress");
-    const isolatesIngress = types.includes("Ingress");
-    const isolatesEgress = types.includes("Egress");
+        return { rules, empty: list.length === 0 };
+    };
+    const ingress = section("ingress");
+    const egress = section("egress");
+    // Defaulting (networking/v1 SetDefaults_NetworkPolicy): no policyTypes means Ingress, plus Egress when there are egress rules.
+    let isolatesIngress: Tri;
+    let isolatesEgress: Tri;
+    let isolationUncertain = typesUnknown;
+    if (typesGiven) {
+        isolatesIngress = triOf(listed.has("Ingress"), typesUnknown !== undefined);
+        isolatesEgress = triOf(listed.has("Egress"), typesUnknown !== undefined);
+    } else {
+        isolatesIngress = "yes";
+        isolatesEgress = egress.unknown !== undefined ? "maybe" : egress.empty ? "no" : "yes";
+        isolationUncertain = egress.unknown;
+    }
+    // Rules of a type the policy does not list do not count; of a type it may list, they may.
+    const counted = (rules: Rule[], t: Tri): Rule[] =>
+        t === "no" ? [] : t === "yes" ? rules : rules.map((r) => ({ ...r, uncertain: r.uncertain ?? isolationUncertain }));
     return {
-        id,
-        kind: "NetworkPolicy",
-        namespace: ns,
-        name: md.name as string,
-        podSelector,
+        ...base,
+        ...(isUncertain(podSelector) ? { selectionUncertain: podSelector.uncertain } : { podSelector }),
+        ...(meta.namespaceUnknown ? { selectionUncertain: meta.namespaceUnknown } : {}),
         isolatesIngress,
         isolatesEgress,
-        ingress: isolatesIngress ? ingress : [],
-        egress: isolatesEgress ? egress : [],
+        ...(isolationUncertain ? { isolationUncertain } : {}),
+        ingress: counted(ingress.rules, isolatesIngress),
+        egress: counted(egress.rules, isolatesEgress),
     };
 }
 
 // ---------------------------------------------------------------- CiliumNetworkPolicy
 
-const CILIUM_ENTITIES = new Set(["world", "world-ipv4", "world-ipv6", "cluster", "all", "kube-apiserver"]);
-const CILIUM_OTHER_ENTITIES = new Set(["host", "remote-node", "health", "init", "ingress", "unmanaged", "none"]);
+/** Cilium's entities (language reference, "Entities based"); the model evaluates each of them. */
+const CILIUM_ENTITIES: ReadonlySet<string> = new Set<Entity>(["world", "world-ipv4", "world-ipv6", "cluster", "all", "kube-apiserver", "remote-node", "host", "health", "init", "ingress", "unmanaged"]);
 
 function ciliumKey(key: string): { key: string } | { unsupported: string } {
     let k = key;
@@ -350,24 +464,36 @@ function ciliumKey(key: string): { key: string } | { unsupported: string } {
     if (colon >= 0) {
         const src = k.slice(0, colon);
         if (src === "k8s" || src === "any") k = k.slice(colon + 1);
-        else if (src === "reserved") return { unsupported: `reserved label ${JSON.stringify(key)} (use fromEntities/toEntities)` };
-        else return { unsupported: `label source ${JSON.stringify(src)} in ${JSON.stringify(key)}` };
+        else if (src === "reserved") return { unsupported: `reserved label ${JSON.stringify(key)} is not evaluated (use fromEntities/toEntities)` };
+        else return { unsupported: `label source ${JSON.stringify(src)} in ${JSON.stringify(key)} is not evaluated` };
     }
-    if (k.startsWith("io.cilium.k8s.namespace.labels.")) return { unsupported: `namespace label ${JSON.stringify(key)}: Cilium ignores io.cilium.k8s.namespace.labels in a namespaced CiliumNetworkPolicy` };
+    if (k.startsWith("io.cilium.k8s.namespace.labels.")) return { unsupported: `namespace label ${JSON.stringify(key)}: Cilium ignores io.cilium.k8s.namespace.labels in a namespaced CiliumNetworkPolicy, and what the selector then selects is not evaluated` };
     return { key: k };
 }
 
-function ciliumPorts(raw: unknown, field: string, fail: Fail, unsupported: (f: string, r: string) => void): PortSpec[] | "all" {
+const L7_FIELDS = ["rules", "listener", "originatingTLS", "terminatingTLS", "serverNames"];
+
+function ciliumPorts(raw: unknown, field: string, fail: Fail, warn: Warn): { ports: PortSpec[] | "all"; uncertain?: string } {
+    if (isUnknownValue(raw)) return { ports: [uncertainPort(warn(field, UNKNOWN))] };
     const list = listOf(raw, field, fail);
-    if (list.length === 0) return "all";
+    if (list.length === 0) return { ports: "all" };
     const out: PortSpec[] = [];
+    let uncertain: string | undefined;
     list.forEach((pr, i) => {
         const f = `${field}[${i}]`;
+        if (isUnknownValue(pr)) {
+            out.push(uncertainPort(warn(f, UNKNOWN)));
+            return;
+        }
         if (!isObject(pr)) fail(f, "must be an object");
         for (const k of Object.keys(pr)) {
             if (k === "ports") continue;
-            if (["rules", "listener", "originatingTLS", "terminatingTLS", "serverNames"].includes(k)) unsupported(`${f}.${k}`, "layer 7 / TLS settings are not evaluated: the rule is evaluated at layer 4 only (it may allow less than shown)");
+            if (L7_FIELDS.includes(k)) uncertain ??= warn(`${f}.${k}`, "layer 7 / TLS rules are not evaluated: only some requests on these ports may be allowed");
             else fail(`${f}.${k}`, "unknown field");
+        }
+        if (isUnknownValue(pr.ports)) {
+            out.push(uncertainPort(warn(`${f}.ports`, UNKNOWN)));
+            return;
         }
         const ports = listOf(pr.ports, `${f}.ports`, fail);
         if (ports.length === 0) {
@@ -376,11 +502,23 @@ function ciliumPorts(raw: unknown, field: string, fail: Fail, unsupported: (f: s
         }
         ports.forEach((p, j) => {
             const pf = `${f}.ports[${j}]`;
+            if (isUnknownValue(p)) {
+                out.push(uncertainPort(warn(pf, UNKNOWN)));
+                return;
+            }
             if (!isObject(p)) fail(pf, "must be an object");
+            if (isUnknownValue(p.protocol)) {
+                out.push(uncertainPort(warn(`${pf}.protocol`, UNKNOWN)));
+                return;
+            }
             let protocol: Protocol | undefined;
             if (p.protocol !== undefined && p.protocol !== null && p.protocol !== "" && p.protocol !== "ANY") {
                 if (typeof p.protocol !== "string" || !(PROTOCOLS as readonly string[]).includes(p.protocol)) fail(`${pf}.protocol`, `unsupported protocol ${JSON.stringify(p.protocol)}: must be TCP, UDP, SCTP or ANY`);
                 protocol = p.protocol as Protocol;
+            }
+            if (isUnknownValue(p.port) || isUnknownValue(p.endPort)) {
+                out.push(uncertainPort(warn(`${pf}.${isUnknownValue(p.port) ? "port" : "endPort"}`, UNKNOWN), protocol));
+                return;
             }
             const pt = protocol ?? "ANY";
             const spec: PortSpec = { protocol, text: "" };
@@ -406,121 +544,297 @@ function ciliumPorts(raw: unknown, field: string, fail: Fail, unsupported: (f: s
             out.push(spec);
         });
     });
-    return out;
+    return { ports: out, ...(uncertain ? { uncertain } : {}) };
 }
 
-function readCiliumPolicy(obj: Record<string, unknown>, unsupportedOut: string[]): Policy[] {
+interface CiliumRuleContext {
+    id: string;
+    ns: string | undefined;
+    nsUnknown: string | undefined;
+    fail: Fail;
+    warn: Warn;
+    selOpts: ParseSelectorOptions;
+}
+
+/** One ingress or egress rule of a CiliumNetworkPolicy; `mayDeny` receives fields that restrict every rule of the policy. */
+function ciliumRule(r: unknown, dir: "ingress" | "egress", i: number, field: string, c: CiliumRuleContext, mayDeny: (reason: string) => void): Rule {
+    const f = `${field}.${dir}[${i}]`;
+    const rid = `${c.id} ${dir}[${i}]`;
+    const fail: Fail = c.fail;
+    const warn: Warn = c.warn;
+    if (isUnknownValue(r)) return uncertainRule(rid, warn(f, UNKNOWN));
+    if (!isObject(r)) fail(f, "must be an object");
+    const pre = dir === "ingress" ? "from" : "to";
+    const peers: Peer[] = [];
+    let hasL3 = false;
+    let uncertain: string | undefined;
+    for (const k of Object.keys(r)) {
+        const kf = `${f}.${k}`;
+        const v = r[k];
+        if (k === "toPorts") continue;
+        if (k === `${pre}Endpoints`) {
+            hasL3 = true;
+            if (isUnknownValue(v)) {
+                peers.push(opaque("pods", warn(kf, UNKNOWN), kf));
+                continue;
+            }
+            listOf(v, kf, fail).forEach((s, j) => {
+                const sel = parseSelector(s, `${kf}[${j}]`, fail, warn, c.selOpts);
+                if (isUncertain(sel)) {
+                    const namesNs = isObject(s) && JSON.stringify(s).includes(CILIUM_NAMESPACE_LABEL);
+                    peers.push(opaque("pods", sel.uncertain, `${k}[${j}]`, namesNs ? undefined : c.ns));
+                    return;
+                }
+                const namesNs = sel.requirements.some((q) => q.key === CILIUM_NAMESPACE_LABEL);
+                if (!namesNs && c.ns === undefined) {
+                    peers.push(opaque("pods", c.nsUnknown ?? warn("metadata.namespace", UNKNOWN), `${k}[${j}]`));
+                    return;
+                }
+                peers.push({ kind: "cilium", selector: sel, namespace: namesNs ? undefined : c.ns, text: `${k}[${j}] ${sel.requirements.length ? `{${sel.key}}` : "{}"}${namesNs ? "" : ` in namespace ${c.ns ?? ""}`}` });
+            });
+        } else if (k === `${pre}Entities`) {
+            hasL3 = true;
+            if (isUnknownValue(v)) {
+                peers.push(opaque("any", warn(kf, UNKNOWN), kf));
+                continue;
+            }
+            listOf(v, kf, fail).forEach((e, j) => {
+                if (isUnknownValue(e)) {
+                    peers.push(opaque("any", warn(`${kf}[${j}]`, UNKNOWN), `${kf}[${j}]`));
+                    return;
+                }
+                if (typeof e !== "string" || !CILIUM_ENTITIES.has(e)) fail(`${kf}[${j}]`, `unknown entity ${JSON.stringify(e)}`);
+                peers.push({ kind: "entity", entity: e as Entity, text: `${k} ${e as string}` });
+            });
+        } else if (k === `${pre}CIDR`) {
+            hasL3 = true;
+            if (isUnknownValue(v)) {
+                peers.push(opaque("cidr", warn(kf, UNKNOWN), kf));
+                continue;
+            }
+            listOf(v, kf, fail).forEach((cidr, j) => {
+                if (isUnknownValue(cidr)) {
+                    peers.push(opaque("cidr", warn(`${kf}[${j}]`, UNKNOWN), `${kf}[${j}]`));
+                    return;
+                }
+                const block = blockOf(cidr, `${kf}[${j}]`, fail, true);
+                peers.push({ kind: "cidr", block, except: [], text: `${k} ${block.text}` });
+            });
+        } else if (k === `${pre}CIDRSet`) {
+            hasL3 = true;
+            if (isUnknownValue(v)) {
+                peers.push(opaque("cidr", warn(kf, UNKNOWN), kf));
+                continue;
+            }
+            listOf(v, kf, fail).forEach((set, j) => {
+                const cf = `${kf}[${j}]`;
+                if (isUnknownValue(set)) {
+                    peers.push(opaque("cidr", warn(cf, UNKNOWN), cf));
+                    return;
+                }
+                if (!isObject(set)) fail(cf, "must be an object");
+                if (set.cidrGroupRef !== undefined || set.cidrGroupSelector !== undefined) {
+                    peers.push(opaque("cidr", warn(cf, "CiliumCIDRGroup references are not evaluated (the group's CIDRs are not in the input)"), cf));
+                    return;
+                }
+                const unknownPart = isUnknownValue(set.cidr) ? "cidr" : isUnknownValue(set.except) || (Array.isArray(set.except) && set.except.some(isUnknownValue)) ? "except" : undefined;
+                if (unknownPart) {
+                    peers.push(opaque("cidr", warn(`${cf}.${unknownPart}`, UNKNOWN), cf));
+                    return;
+                }
+                const block = blockOf(set.cidr, `${cf}.cidr`, fail, true);
+                const except = exceptsOf(set.except, block, `${cf}.except`, fail, true);
+                peers.push({ kind: "cidr", block, except, text: `${k} ${block.text}${except.length ? ` except ${except.map((e) => e.text).join(", ")}` : ""}` });
+            });
+        } else if (k === "toFQDNs" && dir === "egress") {
+            hasL3 = true;
+            // DNS rules select addresses outside the cluster, as CIDR rules do (language reference, "DNS based").
+            peers.push(opaque("external", warn(kf, "FQDN rules are not evaluated (which addresses the names resolve to is not in the input)"), kf));
+        } else if (k === "toServices" && dir === "egress") {
+            hasL3 = true;
+            peers.push(opaque("any", warn(kf, "Service rules are not evaluated (the Services' selectors and endpoints are not in the input)"), kf));
+        } else if (k === `${pre}Groups`) {
+            hasL3 = true;
+            peers.push(opaque("external", warn(kf, "cloud provider groups are not evaluated (their addresses are not in the input)"), kf));
+        } else if (k === `${pre}Nodes`) {
+            hasL3 = true;
+            peers.push(opaque("node", warn(kf, "node selectors are not evaluated (node labels are not in the input)"), kf));
+        } else if (k === `${pre}Requires`) {
+            // Allows nothing itself, and restricts every rule of the policy (language reference, "Additional Label Requirements").
+            hasL3 = true;
+            mayDeny(warn(kf, `${k} is not evaluated: it may deny what the policy's other rules allow`));
+        } else if (k === "icmps") {
+            if (!Array.isArray(r.toPorts) || r.toPorts.length === 0) uncertain ??= warn(kf, "ICMP rules are not evaluated: without toPorts the rule's TCP/UDP/SCTP effect is not modelled");
+        } else if (k === "authentication") {
+            uncertain ??= warn(kf, "mutual authentication is not evaluated: the connection is allowed only when authentication succeeds");
+        } else {
+            fail(kf, "unknown field");
+        }
+    }
+    const ports = ciliumPorts(r.toPorts, `${f}.toPorts`, fail, warn);
+    uncertain ??= ports.uncertain;
+    const hasPorts = isUnknownValue(r.toPorts) || (Array.isArray(r.toPorts) && r.toPorts.length > 0);
+    // An L4-only rule (toPorts, no peer field) applies to every peer; a rule with neither allows nothing.
+    const rulePeers: Peer[] | "all" = hasL3 ? peers : hasPorts ? "all" : [];
+    return { id: rid, peers: rulePeers, ports: ports.ports, ...(uncertain ? { uncertain } : {}) };
+}
+
+function readCiliumPolicy(obj: Record<string, unknown>, warnings: Set<string>, hostPolicies: Set<string>): Policy[] {
     const fail: Fail = failer(obj);
-    if (!isObject(obj.metadata)) fail("metadata", "is required");
-    const md = obj.metadata as Record<string, unknown>;
-    if (typeof md.name !== "string" || md.name === "") fail("metadata.name", "is required");
-    const ns = typeof md.namespace === "string" && md.namespace !== "" ? md.namespace : "default";
-    const base = `CiliumNetworkPolicy ${ns}/${md.name as string}`;
-    const unsupported = (field: string, reason: string): void => {
-        unsupportedOut.push(`${describe(obj)}: ${field}: ${reason}`);
-    };
-    const selOpts: ParseSelectorOptions = { mapKey: ciliumKey, onUnsupported: unsupported };
+    const warn = warner(obj, warnings);
+    const meta = policyMeta(obj, fail, warn, true);
+    const ns = meta.namespace;
+    const base = `CiliumNetworkPolicy ${ns ?? "<namespace unknown>"}/${meta.name}`;
+    const selOpts: ParseSelectorOptions = { mapKey: ciliumKey };
     const specs: { raw: unknown; field: string; suffix: string }[] = [];
-    if (obj.spec !== undefined && obj.spec !== null) specs.push({ raw: obj.spec, field: "spec", suffix: "" });
-    listOf(obj.specs, "specs", fail).forEach((s, i) => specs.push({ raw: s, field: `specs[${i}]`, suffix: ` specs[${i}]` }));
+    if (present(obj.spec)) specs.push({ raw: obj.spec, field: "spec", suffix: "" });
+    if (isUnknownValue(obj.specs)) specs.push({ raw: obj.specs, field: "specs", suffix: " specs" });
+    else listOf(obj.specs, "specs", fail).forEach((s, i) => specs.push({ raw: s, field: `specs[${i}]`, suffix: ` specs[${i}]` }));
     if (specs.length === 0) fail("spec", "is required (spec or specs)");
     const out: Policy[] = [];
     for (const { raw, field, suffix } of specs) {
-        if (!isObject(raw)) fail(field, "must be an object");
         const id = base + suffix;
+        const policy = { id, kind: "CiliumNetworkPolicy" as const, namespace: ns, name: meta.name };
+        if (isUnknownValue(raw)) {
+            const reason = warn(field, UNKNOWN);
+            out.push({ ...policy, selectionUncertain: reason, isolatesIngress: "maybe", isolatesEgress: "maybe", isolationUncertain: reason,
+                ingress: [uncertainRule(`${id} ingress`, reason)], egress: [uncertainRule(`${id} egress`, reason)], mayDeny: { ingress: reason, egress: reason } });
+            continue;
+        }
+        if (!isObject(raw)) fail(field, "must be an object");
         for (const k of Object.keys(raw)) {
-            if (["endpointSelector", "ingress", "egress", "enableDefaultDeny", "labels", "description", "log"].includes(k)) continue;
-            if (["nodeSelector", "ingressDeny", "egressDeny"].includes(k)) unsupported(`${field}.${k}`, k === "nodeSelector" ? "host policies (nodeSelector) are not modelled; this rule is skipped" : "deny rules are not evaluated (the analyzer may show as allowed what they deny)");
-            else fail(`${field}.${k}`, "unknown field");
+            if (!["endpointSelector", "nodeSelector", "ingress", "egress", "ingressDeny", "egressDeny", "enableDefaultDeny", "labels", "description", "log"].includes(k)) fail(`${field}.${k}`, "unknown field");
         }
-        if (raw.nodeSelector !== undefined && raw.endpointSelector === undefined) continue;
-        if (raw.endpointSelector === undefined || raw.endpointSelector === null) fail(`${field}.endpointSelector`, "is required");
-        const podSelector = parseSelector(raw.endpointSelector, `${field}.endpointSelector`, fail, selOpts);
-        let dd: Record<string, unknown> = {};
-        if (raw.enableDefaultDeny !== undefined && raw.enableDefaultDeny !== null) {
+        if (present(raw.nodeSelector) && !present(raw.endpointSelector)) {
+            // Host policies select nodes: the traffic of the remote-node endpoint (and the API server's calls, which arrive through the nodes) may be restricted.
+            hostPolicies.add(warn(`${field}.nodeSelector`, "host policies are not evaluated: they may restrict traffic to and from the nodes (remote-node and the API server's calls into pods)"));
+            continue;
+        }
+        if (!present(raw.endpointSelector)) fail(`${field}.endpointSelector`, "is required");
+        const podSelector = parseSelector(raw.endpointSelector, `${field}.endpointSelector`, fail, warn, selOpts);
+        // enableDefaultDeny: per direction true/false overrides the default; unknown makes it "maybe".
+        const dd: Record<"ingress" | "egress", boolean | "unknown" | undefined> = { ingress: undefined, egress: undefined };
+        let ddUnknown: string | undefined;
+        if (isUnknownValue(raw.enableDefaultDeny)) {
+            ddUnknown = warn(`${field}.enableDefaultDeny`, UNKNOWN);
+            dd.ingress = dd.egress = "unknown";
+        } else if (present(raw.enableDefaultDeny)) {
             if (!isObject(raw.enableDefaultDeny)) fail(`${field}.enableDefaultDeny`, "must be an object with ingress and egress booleans");
-            dd = raw.enableDefaultDeny;
-            for (const d of ["ingress", "egress"]) if (dd[d] !== undefined && typeof dd[d] !== "boolean") fail(`${field}.enableDefaultDeny.${d}`, "must be a boolean");
+            const given = raw.enableDefaultDeny;
+            for (const d of ["ingress", "egress"] as const) {
+                if (isUnknownValue(given[d])) {
+                    ddUnknown ??= warn(`${field}.enableDefaultDeny.${d}`, UNKNOWN);
+                    dd[d] = "unknown";
+                } else if (given[d] !== undefined && typeof given[d] !== "boolean") fail(`${field}.enableDefaultDeny.${d}`, "must be a boolean");
+                else dd[d] = given[d] as boolean | undefined;
+            }
         }
-        const rules = (dir: "ingress" | "egress"): Rule[] =>
-            listOf(raw[dir], `${field}.${dir}`, fail).map((r, i) => {
-                const f = `${field}.${dir}[${i}]`;
-                if (!isObject(r)) fail(f, "must be an object");
-                const pre = dir === "ingress" ? "from" : "to";
-                const peers: Peer[] = [];
-                let hasL3 = false;
-                for (const k of Object.keys(r)) {
-                    const kf = `${f}.${k}`;
-                    const v = r[k];
-                    if (k === "toPorts") continue;
-                    if (k === `${pre}Endpoints`) {
-                        hasL3 = true;
-                        listOf(v, kf, fail).forEach((s, j) => {
-                            const sel = parseSelector(s, `${kf}[${j}]`, fail, selOpts);
-                            if (!sel) return;
-                            const namesNs = sel.requirements.some((q) => q.key === CILIUM_NAMESPACE_LABEL);
-                            peers.push({ kind: "cilium", selector: sel, namespace: namesNs ? undefined : ns, text: `${k}[${j}] ${sel.requirements.length ? `{${sel.key}}` : "{}"}${namesNs ? "" : ` in namespace ${ns}`}` });
-                        });
-                    } else if (k === `${pre}Entities`) {
-                        hasL3 = true;
-                        listOf(v, kf, fail).forEach((e, j) => {
-                            if (typeof e !== "string" || (!CILIUM_ENTITIES.has(e) && !CILIUM_OTHER_ENTITIES.has(e))) fail(`${kf}[${j}]`, `unknown entity ${JSON.stringify(e)}`);
-                            if (CILIUM_ENTITIES.has(e as string)) peers.push({ kind: "entity", entity: e as "world", text: `${k} ${e as string}` });
-                            else unsupported(`${kf}[${j}]`, `entity ${JSON.stringify(e)} is not modelled (no such endpoint); it matches nothing here`);
-                        });
-                    } else if (k === `${pre}CIDR`) {
-                        hasL3 = true;
-                        listOf(v, kf, fail).forEach((c, j) => {
-                            const block = blockOf(c, `${kf}[${j}]`, fail, true);
-                            peers.push({ kind: "cidr", block, except: [], text: `${k} ${block.text}` });
-                        });
-                    } else if (k === `${pre}CIDRSet`) {
-                        hasL3 = true;
-                        listOf(v, kf, fail).forEach((c, j) => {
-                            const cf = `${kf}[${j}]`;
-                            if (!isObject(c)) fail(cf, "must be an object");
-                            if (c.cidrGroupRef !== undefined || c.cidrGroupSelector !== undefined) {
-                                unsupported(cf, "cidrGroupRef/cidrGroupSelector are not modelled; it matches nothing here");
-                                return;
-                            }
-                            const block = blockOf(c.cidr, `${cf}.cidr`, fail, true);
-                            const except = exceptsOf(c.except, block, `${cf}.except`, fail, true);
-                            peers.push({ kind: "cidr", block, except, text: `${k} ${block.text}${except.length ? ` except ${except.map((e) => e.text).join(", ")}` : ""}` });
-                        });
-                    } else if ([`${pre}Requires`, `${pre}Services`, `${pre}FQDNs`, `${pre}Groups`, `${pre}Nodes`, "icmps", "authentication"].includes(k)) {
-                        if (k !== "icmps" && k !== "authentication") hasL3 = true;
-                        unsupported(kf, k === "icmps" ? "ICMP rules are not modelled" : k === "authentication" ? "mutual authentication is not modelled" : `${k} is outside the supported subset; it matches nothing here`);
-                    } else {
-                        fail(kf, "unknown field");
-                    }
-                }
-                const ports = ciliumPorts(r.toPorts, `${f}.toPorts`, fail, unsupported);
-                const hasPorts = Array.isArray(r.toPorts) && r.toPorts.length > 0;
-                // An L4-only rule (toPorts, no peer field) applies to every peer; a rule with neither allows nothing.
-                const rulePeers: Peer[] | "all" = hasL3 ? peers : hasPorts ? "all" : [];
-                return { id: `${id} ${dir}[${i}]`, peers: rulePeers, ports };
-            });
-        const ingress = rules("ingress");
-        const egress = rules("egress");
-        if (!podSelector) continue; // unsupported endpointSelector: reported, selects nothing
-        const hasIngress = ingress.length > 0;
-        const hasEgress = egress.length > 0;
+        const mayDeny: { ingress?: string; egress?: string } = {};
+        const context: CiliumRuleContext = { id, ns, nsUnknown: meta.namespaceUnknown, fail, warn, selOpts };
+        const sections = (dir: "ingress" | "egress"): { rules: Rule[]; present: Tri; uncertain?: string } => {
+            const rawRules = raw[dir];
+            const denyField = dir === "ingress" ? "ingressDeny" : "egressDeny";
+            let uncertain: string | undefined;
+            let hasDeny: Tri = "no";
+            if (isUnknownValue(raw[denyField])) {
+                mayDeny[dir] = uncertain = warn(`${field}.${denyField}`, UNKNOWN);
+                hasDeny = "maybe";
+            } else if (listOf(raw[denyField], `${field}.${denyField}`, fail).length > 0) {
+                // Deny rules win over allows (deny.rst); not evaluated here, so what they may deny is inconclusive.
+                mayDeny[dir] = warn(`${field}.${denyField}`, "deny rules are not evaluated: they may deny what the allow rules allow");
+                hasDeny = "yes";
+            }
+            if (isUnknownValue(rawRules)) {
+                const reason = warn(`${field}.${dir}`, UNKNOWN);
+                return { rules: [uncertainRule(`${id} ${dir}`, reason)], present: hasDeny === "yes" ? "yes" : "maybe", uncertain: reason };
+            }
+            const list = listOf(rawRules, `${field}.${dir}`, fail);
+            const rules = list.map((r, i) => ciliumRule(r, dir, i, field, context, (reason) => { mayDeny[dir] = reason; }));
+            // A section with rules (allow or deny) puts the selected pods in default deny for that direction.
+            const sectionPresent: Tri = list.length > 0 || hasDeny === "yes" ? "yes" : hasDeny;
+            return { rules, present: sectionPresent, ...(uncertain ? { uncertain } : {}) };
+        };
+        const ingress = sections("ingress");
+        const egress = sections("egress");
+        const isolation = (d: "ingress" | "egress", s: { present: Tri }): Tri =>
+            dd[d] === "unknown" ? "maybe" : typeof dd[d] === "boolean" ? (dd[d] ? "yes" : "no") : s.present;
+        const isolatesIngress = isolation("ingress", ingress);
+        const isolatesEgress = isolation("egress", egress);
+        const isolationUncertain = ddUnknown ?? ingress.uncertain ?? egress.uncertain;
         out.push({
-            id,
-            kind: "CiliumNetworkPolicy",
-            namespace: ns,
-            name: md.name as string,
-            podSelector,
-            isolatesIngress: typeof dd.ingress === "boolean" ? dd.ingress : hasIngress,
-            isolatesEgress: typeof dd.egress === "boolean" ? dd.egress : hasEgress,
-            ingress,
-            egress,
+            ...policy,
+            ...(isUncertain(podSelector) ? { selectionUncertain: podSelector.uncertain } : { podSelector }),
+            ...(meta.namespaceUnknown ? { selectionUncertain: meta.namespaceUnknown } : {}),
+            isolatesIngress,
+            isolatesEgress,
+            ...((isolatesIngress === "maybe" || isolatesEgress === "maybe") && isolationUncertain ? { isolationUncertain } : {}),
+            ingress: ingress.rules,
+            egress: egress.rules,
+            mayDeny,
         });
     }
     return out;
 }
 
+/** A CiliumClusterwideNetworkPolicy is not evaluated: it may select, allow and deny anything. */
+function clusterwidePolicy(obj: Record<string, unknown>, warnings: Set<string>): Policy {
+    const fail: Fail = failer(obj);
+    const warn = warner(obj, warnings);
+    const meta = policyMeta(obj, fail, warn, false);
+    const reason = warn("spec", "CiliumClusterwideNetworkPolicies are not evaluated: it may select, allow or deny any pod's traffic");
+    const id = `CiliumClusterwideNetworkPolicy ${meta.name}`;
+    return { id, kind: "CiliumNetworkPolicy", name: meta.name, selectionUncertain: reason, isolatesIngress: "maybe", isolatesEgress: "maybe", isolationUncertain: reason,
+        ingress: [uncertainRule(`${id} ingress`, reason)], egress: [uncertainRule(`${id} egress`, reason)], mayDeny: { ingress: reason, egress: reason } };
+}
+
 // ---------------------------------------------------------------- the model
+
+/** The endpoint that stands for every node but the pod's own (Cilium's remote-node identity). */
+export const REMOTE_NODE_ID = "remote-node";
+
+function readNamespace(o: Record<string, unknown>, notes: string[]): NamespaceInfo | undefined {
+    const fail: Fail = failer(o);
+    const md = isObject(o.metadata) && !isUnknownValue(o.metadata) ? o.metadata : fail("metadata", "is required");
+    if (isUnknownValue(md.name)) {
+        notes.push(`${describe(o)}: metadata.name is unknown until the update; the namespace is left out (its pods cannot be placed)`);
+        return undefined;
+    }
+    if (typeof md.name !== "string" || md.name === "") fail("metadata.name", "is required");
+    const name = md.name as string;
+    if (isUnknownValue(md.labels)) {
+        return { name, labels: { [NAMESPACE_NAME_LABEL]: name }, complete: false, unknownKeys: [], uncertainty: `${describe(o)}: metadata.labels ${"is unknown until the update"}, so selectors on its labels cannot be evaluated` };
+    }
+    const labels: Record<string, string> = {};
+    const unknownKeys: string[] = [];
+    if (md.labels !== undefined && md.labels !== null) {
+        if (!isObject(md.labels)) fail("metadata.labels", "must be a map of strings");
+        for (const [k, v] of Object.entries(md.labels)) {
+            if (isUnknownValue(v)) unknownKeys.push(k);
+            else if (typeof v !== "string") fail(`metadata.labels[${JSON.stringify(k)}]`, `label values must be strings, got ${JSON.stringify(v)} (${typeof v}); quote it`);
+            else labels[k] = v;
+        }
+    }
+    // The API server sets kubernetes.io/metadata.name to the name, whatever the object says.
+    labels[NAMESPACE_NAME_LABEL] = name;
+    const known = unknownKeys.filter((k) => k !== NAMESPACE_NAME_LABEL);
+    return {
+        name,
+        labels,
+        complete: true,
+        unknownKeys: known,
+        ...(known.length > 0 ? { uncertainty: `${describe(o)}: ${known.map((k) => `metadata.labels[${JSON.stringify(k)}]`).join(", ")} ${"is unknown until the update"}, so selectors on ${known.length === 1 ? "that label" : "those labels"} cannot be evaluated` } : {}),
+    };
+}
+
+function implicitNamespace(name: string): NamespaceInfo {
+    return {
+        name,
+        labels: { [NAMESPACE_NAME_LABEL]: name },
+        complete: false,
+        unknownKeys: [],
+        uncertainty: `namespace ${name}: no Namespace object in the input, so only its name label is known; namespaceSelectors on its other labels cannot be evaluated for its pods`,
+    };
+}
 
 export function buildModel(objects: unknown[], options: AnalyzerOptions = {}): Model {
     const dataplane = options.dataplane ?? "kubernetes";
@@ -529,30 +843,29 @@ export function buildModel(objects: unknown[], options: AnalyzerOptions = {}): M
     const namespaces = new Map<string, NamespaceInfo>();
     const raws: RawEndpoint[] = [];
     const policies: Policy[] = [];
-    const unsupported: string[] = [];
+    const warnings = new Set<string>();
+    const hostPolicies = new Set<string>();
     const notes: string[] = [];
     const workloadKeys = new Set<string>();
 
     objects.forEach((o, i) => {
-        if (!isObject(o)) throw new AnalysisError(`object ${i + 1}`, "", `expected a Kubernetes object, got ${o === null ? "null" : Array.isArray(o) ? "a list" : typeof o}`);
+        if (!isObject(o) || isUnknownValue(o)) throw new AnalysisError(`object ${i + 1}`, "", `expected a Kubernetes object, got ${o === null ? "null" : Array.isArray(o) ? "a list" : typeof o}`);
         const kind = o.kind;
         if (kind === "Namespace") {
-            const fail: Fail = failer(o);
-            const md = isObject(o.metadata) ? o.metadata : fail("metadata", "is required");
-            if (typeof md.name !== "string" || md.name === "") fail("metadata.name", "is required");
-            const name = md.name as string;
-            namespaces.set(name, { name, labels: { ...labelsOf(md.labels, "metadata.labels", fail), [NAMESPACE_NAME_LABEL]: name } });
+            const n = readNamespace(o, notes);
+            if (n) namespaces.set(n.name, n);
         } else if (kind === "Pod" || (typeof kind === "string" && WORKLOAD_KINDS.has(kind))) {
             const r = readPodLike(o, kind as string);
             if (kind !== "Pod") workloadKeys.add(`${r.namespace}/${kind as string}/${r.name}`);
             raws.push(r);
         } else if (kind === "NetworkPolicy") {
-            policies.push(readNetworkPolicy(o));
+            policies.push(readNetworkPolicy(o, warnings));
         } else if (kind === "CiliumNetworkPolicy") {
-            if (dataplane === "cilium") policies.push(...readCiliumPolicy(o, unsupported));
-            else unsupported.push(`${describe(o)}: ignored: CiliumNetworkPolicies are only evaluated with dataplane "cilium"`);
+            if (dataplane === "cilium") policies.push(...readCiliumPolicy(o, warnings, hostPolicies));
+            else notes.push(`${describe(o)}: ignored: CiliumNetworkPolicies are only evaluated with dataplane "cilium"`);
         } else if (kind === "CiliumClusterwideNetworkPolicy") {
-            unsupported.push(`${describe(o)}: CiliumClusterwideNetworkPolicy is outside the supported subset; ignored`);
+            if (dataplane === "cilium") policies.push(clusterwidePolicy(o, warnings));
+            else notes.push(`${describe(o)}: ignored: CiliumClusterwideNetworkPolicies are only evaluated with dataplane "cilium"`);
         }
     });
 
@@ -583,7 +896,7 @@ export function buildModel(objects: unknown[], options: AnalyzerOptions = {}): M
         if (ids.has(id)) id = `${r.id} (${r.source})`;
         for (let n = 2; ids.has(id); n++) id = `${r.id} (${r.source} ${n})`;
         ids.add(id);
-        if (!namespaces.has(r.namespace)) namespaces.set(r.namespace, { name: r.namespace, labels: { [NAMESPACE_NAME_LABEL]: r.namespace } });
+        if (!namespaces.has(r.namespace)) namespaces.set(r.namespace, implicitNamespace(r.namespace));
         endpoints.push({
             id,
             kind: "pod",
@@ -597,7 +910,23 @@ export function buildModel(objects: unknown[], options: AnalyzerOptions = {}): M
         });
     }
     for (const p of policies) {
-        if (!namespaces.has(p.namespace)) namespaces.set(p.namespace, { name: p.namespace, labels: { [NAMESPACE_NAME_LABEL]: p.namespace } });
+        if (p.namespace !== undefined && !namespaces.has(p.namespace)) namespaces.set(p.namespace, implicitNamespace(p.namespace));
+    }
+    // A namespaceSelector that needs labels the input does not give: warn once per namespace (its cells cite it).
+    const podNamespaces = new Set(endpoints.map((e) => e.namespace));
+    const uncertainNs = [...namespaces.values()].filter((n) => n.uncertainty !== undefined && podNamespaces.has(n.name));
+    if (uncertainNs.length > 0) {
+        const seen = new Set<string>();
+        for (const p of policies) {
+            for (const rule of [...p.ingress, ...p.egress]) {
+                if (rule.peers === "all") continue;
+                for (const peer of rule.peers) {
+                    if (peer.kind !== "k8s" || !peer.namespaceSelector || seen.has(peer.namespaceSelector.key)) continue;
+                    seen.add(peer.namespaceSelector.key);
+                    for (const n of uncertainNs) if (namespaceMatches(peer.namespaceSelector, n) === "maybe") warnings.add(n.uncertainty as string);
+                }
+            }
+        }
     }
 
     const externals = { ...(options.externals ?? {}) };
@@ -609,9 +938,12 @@ export function buildModel(objects: unknown[], options: AnalyzerOptions = {}): M
             if (!c) throw new AnalysisError("options", `apiServerIps[${i}]`, `invalid IP or CIDR ${JSON.stringify(ip)}`);
             return c;
         });
-        if (ids.has(APISERVER_ID)) throw new AnalysisError("options", "dataplane", `an endpoint is already named ${APISERVER_ID}`);
-        ids.add(APISERVER_ID);
+        for (const reserved of [APISERVER_ID, REMOTE_NODE_ID]) {
+            if (ids.has(reserved)) throw new AnalysisError("options", "dataplane", `an endpoint is already named ${reserved}`);
+            ids.add(reserved);
+        }
         endpoints.push({ id: APISERVER_ID, kind: "apiserver", labels: {}, ips: given.map((g) => g.replace(/\/(32|128)$/, "")), ports: [{ name: "https", port: 443, protocol: "TCP" }], source: "apiserver", ciliumLabels: {}, cidrs });
+        endpoints.push({ id: REMOTE_NODE_ID, kind: "node", labels: {}, ips: [], ports: [], source: "node", ciliumLabels: {}, cidrs: [] });
     }
     for (const [name, value] of Object.entries(externals)) {
         const c = parseCidr(value, true);
@@ -620,7 +952,8 @@ export function buildModel(objects: unknown[], options: AnalyzerOptions = {}): M
         ids.add(name);
         endpoints.push({ id: name, kind: "external", labels: {}, ips: [value], ports: [], source: "external", ciliumLabels: {}, cidrs: [c] });
     }
-    return { dataplane, endpoints, namespaces, policies, unsupported, notes };
+    const hostPolicy = [...hostPolicies][0];
+    return { dataplane, endpoints, namespaces, policies, warnings: [...warnings], notes, uncertain: warnings.size > 0, ...(hostPolicy ? { hostPolicy } : {}) };
 }
 
 export type { Selector };

@@ -1,16 +1,55 @@
 /**
  * Rule 1: every Namespace the stack creates has a default-deny NetworkPolicy: `podSelector: {}`,
  * `policyTypes` with both Ingress and Egress, and no ingress or egress rules.
+ *
+ * At preview a policy may be partly unknown. Its known parts decide what they can: a policy with an
+ * allow rule, a pod selector or a missing policy type can never be a default deny, whatever its
+ * unknown parts are; only a policy whose known shape could still be one keeps a namespace undecided.
  */
-import { arr, get, metaName, namespaceOf, ResourceLike, selectsAll, subjectOf, T } from "./lib/k8s";
-import { isUnknownError, stackRule } from "./lib/rule";
+import { get, isObj, isUnknownValue, metaName, Obj, subjectOf, T, UnknownValue, withUnknowns } from "./lib/k8s";
+import { stackRule } from "./lib/rule";
 
-/** True for a NetworkPolicy that denies everything to every pod of its namespace. */
-export function isDefaultDeny(np: ResourceLike): boolean {
-    const spec = get(np.props, "spec");
-    const types = arr(get(spec, "policyTypes")).map(String);
-    return selectsAll(get(spec, "podSelector")) && types.includes("Ingress") && types.includes("Egress")
-        && arr(get(spec, "ingress")).length === 0 && arr(get(spec, "egress")).length === 0;
+/** Whether a policy is a default deny: yes, no, or maybe (with the unknown paths it depends on). */
+export type DenyShape = { is: "yes" } | { is: "no" } | { is: "maybe"; unknown: string[] };
+
+/** A `withUnknowns` copy's list: its entries, or the unknown that stands for it. */
+function listOf(v: unknown): unknown[] | UnknownValue | undefined {
+    return isUnknownValue(v) ? v : Array.isArray(v) ? v : undefined;
+}
+
+/** The shape of a NetworkPolicy (props as `withUnknowns` gives them) as a default deny for both directions. */
+export function defaultDenyShape(props: Obj): DenyShape {
+    const unknown: string[] = [];
+    const spec = get(props, "spec");
+    if (isUnknownValue(spec)) return { is: "maybe", unknown: [spec.path] };
+    // podSelector: {} (or absent, which the API server reads as {}) selects every pod.
+    const sel = get(spec, "podSelector");
+    if (isUnknownValue(sel)) unknown.push(sel.path);
+    else if (isObj(sel)) {
+        for (const key of ["matchLabels", "matchExpressions"]) {
+            const part = sel[key];
+            if (isUnknownValue(part)) unknown.push(part.path);
+            // Any known requirement (even one with an unknown value) narrows the selection.
+            else if ((Array.isArray(part) && part.length > 0) || (isObj(part) && Object.keys(part).length > 0)) return { is: "no" };
+        }
+    }
+    // policyTypes must list Ingress and Egress; unknown entries may be the missing ones.
+    const types = listOf(get(spec, "policyTypes"));
+    if (isUnknownValue(types)) unknown.push(types.path);
+    else {
+        const known = (types ?? []).filter((t): t is string => typeof t === "string");
+        const unknownTypes = (types ?? []).filter(isUnknownValue);
+        const missing = ["Ingress", "Egress"].filter((t) => !known.includes(t));
+        if (missing.length > unknownTypes.length) return { is: "no" };
+        if (missing.length > 0) unknown.push(...unknownTypes.map((t) => t.path));
+    }
+    // No rules in either direction: a known rule is an allow.
+    for (const dir of ["ingress", "egress"]) {
+        const rules = listOf(get(spec, dir));
+        if (isUnknownValue(rules)) unknown.push(rules.path);
+        else if (rules && rules.length > 0) return { is: "no" };
+    }
+    return unknown.length > 0 ? { is: "maybe", unknown } : { is: "yes" };
 }
 
 export const namespaceDefaultDeny = stackRule({
@@ -22,22 +61,24 @@ export const namespaceDefaultDeny = stackRule({
     remediationSteps: "Add a NetworkPolicy named default-deny in the namespace with podSelector: {}, policyTypes: [Ingress, Egress] and no ingress or egress rules; open each needed flow with its own policy. Or list the namespace in exemptNamespaces.",
 }, ["exemptNamespaces"], (resources, cfg, rep) => {
     const denied = new Set<string>();
-    const undecidedNs = new Set<string>();
-    let unknownNamespace = false;
+    /** Namespace → policies that may be its default deny (label and what they depend on). */
+    const maybe = new Map<string, string[]>();
+    /** Policies whose namespace is unknown but whose known shape could be a default deny. */
+    const anywhere: string[] = [];
     for (const np of resources.filter((r) => r.type === T.networkPolicy)) {
-        const ns = rep.guard(subjectOf(np), () => namespaceOf(np));
-        if (ns === undefined) {
-            // Its namespace is unknown until the update: it could be any namespace's default deny.
-            unknownNamespace = true;
+        const props = withUnknowns(np.props) as Obj;
+        const shape = defaultDenyShape(props);
+        if (shape.is === "no") continue;
+        const label = subjectOf(np).label;
+        const ns = get(props, "metadata", "namespace");
+        if (isUnknownValue(ns) || isUnknownValue(get(props, "metadata"))) {
+            const path = isUnknownValue(ns) ? ns.path : ".metadata";
+            anywhere.push(`${label} (${[path, ...(shape.is === "maybe" ? shape.unknown : [])].join(", ")} unknown)`);
             continue;
         }
-        try {
-            if (isDefaultDeny(np)) denied.add(ns);
-        } catch (e) {
-            if (!isUnknownError(e)) throw e;
-            // An unknown spec could be the default deny: the namespace is undecided unless another policy settles it.
-            undecidedNs.add(ns);
-        }
+        const namespace = typeof ns === "string" && ns !== "" ? ns : "default";
+        if (shape.is === "yes") denied.add(namespace);
+        else maybe.set(namespace, [...(maybe.get(namespace) ?? []), `${label} (${shape.unknown.join(", ")} unknown)`]);
     }
     for (const nsr of resources.filter((r) => r.type === T.namespace)) {
         const subject = subjectOf(nsr);
@@ -48,12 +89,9 @@ export const namespaceDefaultDeny = stackRule({
                 return;
             }
             if (cfg.exemptNamespaces.includes(name) || denied.has(name)) return;
-            if (undecidedNs.has(name)) {
-                rep.undecided(subject, `a NetworkPolicy in ${name} has an unknown spec`);
-                return;
-            }
-            if (unknownNamespace) {
-                rep.undecided(subject, `no default deny is known for ${name}, and a NetworkPolicy's namespace is unknown until the update`);
+            const candidates = [...(maybe.get(name) ?? []), ...anywhere];
+            if (candidates.length > 0) {
+                rep.undecided(subject, `no default deny is known for ${name}; it depends on ${candidates.join("; ")}`);
                 return;
             }
             rep.violation(subject, `namespace "${name}" has no default-deny NetworkPolicy (podSelector: {}, policyTypes: [Ingress, Egress], no rules)`,

@@ -5,7 +5,7 @@
  * "every pod", including pods added later.
  */
 import { parsePortProto } from "./lib/k8s";
-import { closedChecks, modelOrReport, namespaceSubject, reportUnsupported, why } from "./lib/reach";
+import { dependsOn, modelOrReport, namespaceSubject, notAllowed, why } from "./lib/reach";
 import { stackRule } from "./lib/rule";
 
 export const DNS_PROBES = ["53/UDP", "53/TCP"];
@@ -22,27 +22,24 @@ export const dnsEgressAllowed = stackRule({
     if (!model) return;
     const dns = model.endpointIds.get(cfg.dnsEndpoint);
     if (!dns) {
-        rep.undecided({ label: "the stack" }, `no endpoint "${cfg.dnsEndpoint}" in the config, so DNS cannot be probed`);
+        // The config names it (checked when the config is read); it is just not part of this stack.
+        rep.undecided({ label: "the stack" }, `endpoint "${cfg.dnsEndpoint}" is present only with namespace ${cfg.endpoints[cfg.dnsEndpoint]?.namespace ?? "?"}, which this stack does not create or install into, so DNS cannot be probed`);
         return;
     }
-    reportUnsupported(model, rep);
-    const failing = new Map<string, string[]>();
     const checks = model.pods.filter((p) => p.id !== dns).flatMap((pod) => DNS_PROBES.map((text) => ({
         pod, text, from: pod.id, to: dns, probe: parsePortProto(text), subject: namespaceSubject(model, pod.namespace, pod.resource),
     })));
-    for (const [i, v] of closedChecks(model, rep, checks)) {
+    const failing = new Map<string, string[]>();
+    const undecided = new Map<string, string[]>();
+    for (const [i, v] of notAllowed(model, checks)) {
         const c = checks[i];
-        const list = failing.get(c.pod.namespace) ?? [];
-        list.push(`${c.pod.id} on ${c.text} (${why(v)})`);
-        failing.set(c.pod.namespace, list);
+        const into = v.status === "denied" ? failing : undecided;
+        into.set(c.pod.namespace, [...(into.get(c.pod.namespace) ?? []), v.status === "denied" ? `${c.pod.id} on ${c.text} (${why(v)})` : `${c.pod.id} on ${c.text} depends on ${dependsOn(v)}`]);
     }
+    const subjectOf = (ns: string) => namespaceSubject(model, ns, model.pods.find((p) => p.namespace === ns)?.resource);
     for (const [ns, list] of failing) {
-        const subject = namespaceSubject(model, ns, model.pods.find((p) => p.namespace === ns)?.resource);
-        if (model.partial.length > 0) {
-            rep.undecided(subject, `DNS looks closed (${list.length} probes) but ${model.partial.length} policies are unknown until the update`);
-            continue;
-        }
-        rep.violation(subject, `pods in namespace ${ns} cannot reach kube-dns: ${list.join("; ")}`,
+        rep.violation(subjectOf(ns), `pods in namespace ${ns} cannot reach kube-dns: ${list.join("; ")}`,
             `add NetworkPolicy "allow-dns" in namespace ${ns}: podSelector: {}, policyTypes: [Egress], egress to namespaceSelector ${"kubernetes.io/metadata.name"}: ${cfg.endpoints[cfg.dnsEndpoint]?.namespace ?? "kube-system"} with podSelector ${JSON.stringify(cfg.endpoints[cfg.dnsEndpoint]?.labels ?? {})} on 53/UDP and 53/TCP`);
     }
+    for (const [ns, list] of undecided) rep.undecided(subjectOf(ns), `whether pods in namespace ${ns} reach kube-dns: ${list.join("; ")}`);
 });

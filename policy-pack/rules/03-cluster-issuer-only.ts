@@ -32,6 +32,8 @@ export const clusterIssuerOnly = stackRule({
             `use one of the stack's ClusterIssuers (${known}) or add "${name}" to allowedIssuers`);
     };
     for (const r of resources) {
+        // Only the kinds judged here get a subject (naming a resource reads its props, which costs).
+        if (r.type !== T.ingress && r.type !== T.certificate && r.type !== T.issuer) continue;
         const subject = subjectOf(r);
         if (r.type === T.ingress) {
             rep.guard(subject, () => {

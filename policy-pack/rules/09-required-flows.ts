@@ -10,7 +10,7 @@
 import type { PolicyResource } from "@pulumi/policy";
 import type { PackConfig } from "../config";
 import { arr, get, metaName, namespaceOf, parsePortProto, Probe, selectorMatches, str, strMap, subjectOf, T } from "./lib/k8s";
-import { API_SERVER, closedChecks, Model, modelOrReport, namespaceSubject, PodInfo, reportUnsupported, toProbe, Verdict, why } from "./lib/reach";
+import { API_SERVER, dependsOn, Model, modelOrReport, namespaceSubject, notAllowed, PodInfo, probeText, toProbe, Verdict, why } from "./lib/reach";
 import { Reporter, stackRule, Subject } from "./lib/rule";
 
 interface Check {
@@ -24,18 +24,23 @@ interface Check {
     fix: string;
 }
 
-/** Which side closed it: the isolated direction with no allow. */
+/** Which side closed it: the side that denies. */
 function blockedSide(v: Verdict): "egress" | "ingress" | "both" {
-    const eg = v.egress.isolated && !v.egress.allowedBy;
-    const ing = v.ingress.isolated && !v.ingress.allowedBy;
+    const eg = v.egress.status === "denied";
+    const ing = v.ingress.status === "denied";
     return eg && ing ? "both" : eg ? "egress" : "ingress";
 }
 
-function resolve(model: Model, cfg: PackConfig, name: string): { id: string; ns?: string } | undefined {
-    if (name === API_SERVER) return { id: API_SERVER };
+/**
+ * A flow endpoint in the model: the API server (Cilium only), an external, or a config endpoint
+ * present in this stack. `absent`: an endpoint this stack does not have (the flow does not apply).
+ * The names were checked against the config when it was read.
+ */
+function resolve(model: Model, cfg: PackConfig, name: string): { id: string; ns?: string } | "absent" | "not modelled" {
+    if (name === API_SERVER) return model.dataplane === "cilium" ? { id: API_SERVER } : "not modelled";
     if (cfg.externals[name] !== undefined) return { id: name };
     const id = model.endpointIds.get(name);
-    return id ? { id, ns: cfg.endpoints[name]?.namespace } : undefined;
+    return id ? { id, ns: cfg.endpoints[name]?.namespace } : "absent";
 }
 
 /** Ingress controller → each backend's pods, on the container port the Service targets. */
@@ -101,7 +106,11 @@ export const requiredFlows = stackRule({
     for (const f of cfg.requiredFlows) {
         const from = resolve(model, cfg, f.from);
         const to = resolve(model, cfg, f.to);
-        if (!from || !to) continue; // an endpoint this stack does not have: the flow does not apply
+        if (from === "absent" || to === "absent") continue; // an endpoint this stack does not have: the flow does not apply
+        if (from === "not modelled" || to === "not modelled") {
+            rep.undecided({ label: "the stack" }, `required flow ${f.name}: the API server is an endpoint in Cilium mode only (dataplane is ${model.dataplane})`);
+            continue;
+        }
         for (const p of f.ports) {
             checks.push({ name: f.name, from: from.id, to: to.id, probe: parsePortProto(p), fromNs: from.ns, toNs: to.ns,
                 fix: `open ${f.from} → ${f.to} on ${p}${f.why ? ` (${f.why})` : ""}: an egress allow at the source and an ingress allow at the destination` });
@@ -112,47 +121,56 @@ export const requiredFlows = stackRule({
 
     const subjectFor = (ns: string | undefined, fallback?: PodInfo): Subject =>
         ns ? namespaceSubject(model, ns, fallback?.resource) : { label: "the stack" };
-    const report = (subject: Subject, problem: string, fix: string): void => {
-        if (model.partial.length > 0) rep.undecided(subject, `${problem}, but ${model.partial.length} policies are unknown until the update`);
-        else rep.violation(subject, problem, fix);
-    };
-    reportUnsupported(model, rep);
-    const closed = closedChecks(model, rep, checks.map((c) => ({ ...c, subject: subjectFor(c.toNs ?? c.fromNs) })));
-    for (const [i, v] of closed) {
+    for (const [i, v] of notAllowed(model, checks.map((c) => ({ ...c, subject: subjectFor(c.toNs ?? c.fromNs) })))) {
         const c = checks[i];
+        const what = `required flow ${c.name} (${c.from} → ${c.to} on ${probeText(c.probe)})`;
+        if (v.status === "inconclusive") {
+            rep.undecided(subjectFor(c.toNs ?? c.fromNs), `whether ${what} is open depends on ${dependsOn(v)}`);
+            continue;
+        }
         const side = blockedSide(v);
         const ns = side === "egress" ? c.fromNs : c.toNs ?? c.fromNs;
-        report(subjectFor(ns), `required flow ${c.name} (${c.from} → ${c.to} on ${c.probe.port}/${c.probe.protocol}) is closed at the ${side === "both" ? "source and destination" : side === "egress" ? "source" : "destination"}: ${why(v)}`, c.fix);
+        rep.violation(subjectFor(ns), `${what} is closed at the ${side === "both" ? "source and destination" : side === "egress" ? "source" : "destination"}: ${why(v)}`, c.fix);
     }
 
-    // App namespaces closed to each other.
+    // App namespaces closed to each other: the fast cells per probe over every app pod, then the cross-namespace ones.
     const appNs = [...model.namespaces.entries()].filter(([, r]) => Object.entries(cfg.appNamespaceLabels).every(([k, v]) => r.labels[k] === v)).map(([n]) => n);
-    // One matrix per probe over every app pod (the analyzer's fast path), then read the cross-namespace cells.
     const appPods = model.pods.filter((p) => appNs.includes(p.namespace));
-    const probeKeys = new Map<string, Probe>();
-    for (const p of [...cfg.isolationProbes.map(parsePortProto), ...appPods.flatMap((t) => t.ports.map((x) => ({ port: x.port, protocol: x.protocol.toUpperCase() })))]) {
-        probeKeys.set(`${p.port}/${p.protocol}`, p);
-    }
+    const probes = new Map<string, Probe>();
+    for (const p of [...cfg.isolationProbes.map(parsePortProto), ...appPods.flatMap((t) => t.ports.map((x) => ({ port: x.port, protocol: x.protocol.toUpperCase() })))]) probes.set(probeText(p), p);
+    const isolationKeys = new Set(cfg.isolationProbes.map((x) => probeText(parsePortProto(x))));
     const ids = appPods.map((p) => p.id);
-    const matrix = appNs.length > 1 && ids.length > 0 ? model.analysis.matrix([...probeKeys.values()].map(toProbe), { from: ids, to: ids }) : {};
+    const open = new Map<string, { cells: string[]; sources: Set<string> }>();
+    const undecidedCells = new Map<string, string[]>();
+    if (appNs.length > 1 && ids.length > 0) {
+        for (const [key, probe] of probes) {
+            const { allowed, possible } = model.analysis.cells(toProbe(probe), ids, ids);
+            appPods.forEach((s, i) => appPods.forEach((t, j) => {
+                // Only the probes that matter for the destination: the isolation probes and its own ports.
+                if (s.namespace === t.namespace || (!isolationKeys.has(key) && !t.ports.some((x) => probeText({ port: x.port, protocol: x.protocol.toUpperCase() }) === key))) return;
+                const b = i * ids.length + j;
+                const bit = 1 << (b & 31);
+                if ((allowed[b >>> 5] & bit) !== 0) {
+                    const entry = open.get(t.namespace) ?? { cells: [], sources: new Set<string>() };
+                    entry.cells.push(`${s.id} → ${t.id} on ${key}`);
+                    entry.sources.add(s.namespace);
+                    open.set(t.namespace, entry);
+                } else if ((possible[b >>> 5] & bit) !== 0) {
+                    const v = model.analysis.canReach(s.id, t.id, toProbe(probe));
+                    undecidedCells.set(t.namespace, [...(undecidedCells.get(t.namespace) ?? []), `${s.id} → ${t.id} on ${key} depends on ${dependsOn(v)}`]);
+                }
+            }));
+        }
+    }
     for (const b of appNs) {
         const targets = appPods.filter((p) => p.namespace === b);
-        const open: string[] = [];
-        const sources = new Set<string>();
-        for (const t of targets) {
-            const relevant = new Set([...cfg.isolationProbes.map((x) => { const p = parsePortProto(x); return `${p.port}/${p.protocol}`; }), ...t.ports.map((x) => `${x.port}/${x.protocol.toUpperCase()}`)]);
-            for (const key of relevant) {
-                for (const s of appPods) {
-                    if (s.namespace === b || matrix[key]?.[s.id]?.[t.id] !== true) continue;
-                    open.push(`${s.id} → ${t.id} on ${key}`);
-                    sources.add(s.namespace);
-                }
-            }
-        }
-        if (open.length > 0) {
-            const from = [...sources].join(", ");
-            report(subjectFor(b, targets[0]), `app namespace ${b} is open to app namespace ${from}: ${open.slice(0, 5).join("; ")}${open.length > 5 ? ` (+${open.length - 5} more)` : ""}`,
+        const o = open.get(b);
+        if (o) {
+            const from = [...o.sources].join(", ");
+            rep.violation(subjectFor(b, targets[0]), `app namespace ${b} is open to app namespace ${from}: ${o.cells.slice(0, 5).join("; ")}${o.cells.length > 5 ? ` (+${o.cells.length - 5} more)` : ""}`,
                 `remove the allow in ${b} (or the egress in ${from}) that admits those pods; apps reach each other only through the ingress controller`);
         }
+        const u = undecidedCells.get(b);
+        if (u) rep.undecided(subjectFor(b, targets[0]), `whether app namespace ${b} is closed to the other app namespaces: ${u.slice(0, 5).join("; ")}${u.length > 5 ? ` (+${u.length - 5} more)` : ""}`);
     }
 });

@@ -34,6 +34,7 @@ export const ingressHygiene = stackRule({
     }
     const seen = new Map<string, string>();
     for (const r of resources) {
+        if (!isHelm(r.type) && r.type !== T.ingress) continue;
         const subject = subjectOf(r);
         if (isHelm(r.type)) {
             rep.guard(subject, () => {

@@ -4,7 +4,7 @@
  * Ingress is resolved to its issuer's ACME server. Advisory; make it mandatory in prod's policy config.
  */
 import { environmentOf } from "../config";
-import { get, str, subjectOf } from "./lib/k8s";
+import { get, str, subjectOf, T } from "./lib/k8s";
 import { certRequestOf, indexIssuers } from "./lib/issuers";
 import { stackRule } from "./lib/rule";
 
@@ -21,6 +21,7 @@ export const letsEncryptEnvironment = stackRule({
     const guard = <X>(r: Parameters<typeof subjectOf>[0], f: () => X): X | undefined => rep.guard(subjectOf(r), f);
     const idx = indexIssuers(resources, guard);
     for (const r of resources) {
+        if (r.type !== T.certificate && r.type !== T.ingress) continue;
         const subject = subjectOf(r);
         rep.guard(subject, () => {
             const req = certRequestOf(r, idx);

@@ -3,7 +3,7 @@
  * would pick for each wildcard name (its selection order: dnsNames match, then the longest dnsZones
  * match, then matchLabels, then a solver without selector) must be a DNS-01 solver.
  */
-import { arr, get, isObj, strMap, subjectOf } from "./lib/k8s";
+import { arr, get, isObj, strMap, subjectOf, T } from "./lib/k8s";
 import { certRequestOf, indexIssuers } from "./lib/issuers";
 import { stackRule } from "./lib/rule";
 
@@ -46,6 +46,7 @@ export const wildcardDns01 = stackRule({
 }, [], (resources, _cfg, rep) => {
     const idx = indexIssuers(resources, (r, f) => rep.guard(subjectOf(r), f));
     for (const r of resources) {
+        if (r.type !== T.certificate && r.type !== T.ingress) continue;
         const subject = subjectOf(r);
         rep.guard(subject, () => {
             const req = certRequestOf(r, idx);

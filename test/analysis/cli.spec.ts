@@ -1,15 +1,10 @@
-/** The netpol CLI, run in-process on fixture files (and once as a child process). */
+/** The netpol CLI, run in-process on fixture files (and once as a child process, as npm runs it). */
 import * as assert from "assert";
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as os from "os";
-import { stringify as stringifyYaml } from "yaml";
 import { main } from "../../policy-pack/analysis/cli";
-import { stackRun } from "../support/runs";
-import { stackPlatformConfig } from "../../plan/stack-config";
-import { platformPods, podObjects } from "../../plan/workloads";
-import { isManifest, manifestOf } from "../../plan/manifests";
 
 const FIX = path.join(__dirname, "fixtures");
 const f = (name: string): string => path.join(FIX, name);
@@ -21,33 +16,77 @@ function run(argv: string[]): { code: number; out: string; err: string } {
     return { code, out, err };
 }
 
+type JsonMatrix = { dataplane: string; probes: string[]; warnings: string[]; matrix: Record<string, Record<string, Record<string, string>>> };
+
+/** A CiliumNetworkPolicy whose egress names an FQDN: the analyzer cannot know where it goes. */
+const FQDN_POLICY = `apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: web-fqdn, namespace: shop}
+spec:
+  endpointSelector: {matchLabels: {app: web}}
+  egress:
+    - toFQDNs: [{matchName: api.example.com}]
+      toPorts: [{ports: [{port: "443", protocol: TCP}]}]
+`;
+
 describe("analysis: netpol CLI", () => {
-    it("matrix --format json: the hand-written expectations", () => {
-        const r = run(["matrix", f("cluster.yaml"), f("policies.json"), "--probe", "5432/TCP", "--probe", "8080/TCP", "--external", "internet=93.184.216.34", "--external", "corp=10.20.0.0/16"]);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "netpol-cli-"));
+    const fqdn = path.join(dir, "fqdn.yaml");
+    fs.writeFileSync(fqdn, FQDN_POLICY);
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    it("matrix --format json: a status per cell (the hand-written expectations), probes and warnings at the top level", () => {
+        const r = run(["matrix", f("cluster.yaml"), f("policies.json"), "--probe", "5432/TCP", "--probe", "8080/TCP", "--external", "internet=93.184.216.34", "--external", "corp=10.20.0.0/16", "--format", "json"]);
         assert.strictEqual(r.code, 0, r.err);
-        const m = JSON.parse(r.out) as Record<string, Record<string, Record<string, boolean>>>;
-        assert.deepStrictEqual(Object.keys(m), ["5432/TCP", "8080/TCP"]);
+        const j = JSON.parse(r.out) as JsonMatrix;
+        assert.deepStrictEqual(j.probes, ["5432/TCP", "8080/TCP"]);
+        assert.deepStrictEqual(j.warnings, []);
+        const m = j.matrix;
         assert.deepStrictEqual(Object.keys(m["5432/TCP"]), ["shop/web", "shop/db", "other/client", "internet", "corp"]);
         // web may reach db on pg (5432), db accepts web on 5432; nothing else reaches db.
-        assert.strictEqual(m["5432/TCP"]["shop/web"]["shop/db"], true);
-        assert.strictEqual(m["5432/TCP"]["other/client"]["shop/db"], false);
-        assert.strictEqual(m["5432/TCP"]["shop/db"]["shop/web"], false);
+        assert.strictEqual(m["5432/TCP"]["shop/web"]["shop/db"], "allowed");
+        assert.strictEqual(m["5432/TCP"]["other/client"]["shop/db"], "denied");
+        assert.strictEqual(m["5432/TCP"]["shop/db"]["shop/web"], "denied");
         // web is public on its named port http (8080) from outside 10/8 only; the client has no pod IP.
-        assert.strictEqual(m["8080/TCP"]["internet"]["shop/web"], true);
-        assert.strictEqual(m["8080/TCP"]["corp"]["shop/web"], false);
-        assert.strictEqual(m["8080/TCP"]["other/client"]["shop/web"], false);
-        assert.strictEqual(m["5432/TCP"]["internet"]["shop/web"], false);
+        assert.strictEqual(m["8080/TCP"].internet["shop/web"], "allowed");
+        assert.strictEqual(m["8080/TCP"].corp["shop/web"], "denied");
+        assert.strictEqual(m["8080/TCP"]["other/client"]["shop/web"], "denied");
+        assert.strictEqual(m["5432/TCP"].internet["shop/web"], "denied");
         // default deny egress in shop: web cannot reach the internet.
-        assert.strictEqual(m["8080/TCP"]["shop/web"]["internet"], false);
-        assert.strictEqual(m["8080/TCP"]["other/client"]["internet"], true);
+        assert.strictEqual(m["8080/TCP"]["shop/web"].internet, "denied");
+        assert.strictEqual(m["8080/TCP"]["other/client"].internet, "allowed");
+    });
+
+    it("matrix (text, the default): the open connections per probe, then the inconclusive ones marked ?", () => {
+        const r = run(["matrix", f("cluster.yaml"), f("policies.json"), fqdn, "--dataplane", "cilium", "--probe", "443/TCP", "--external", "api=93.184.216.34"]);
+        assert.strictEqual(r.code, 0, r.err);
+        assert.match(r.out, /^443\/TCP: \d+ allowed, 1 inconclusive, \d+ denied$/m);
+        assert.match(r.out, /^ {2}\? shop\/web -> api$/m);
+        assert.match(r.out, /^ {2}other\/client -> api$/m);
+        assert.doesNotMatch(r.out, /shop\/web -> shop\/db/);
     });
 
     it("matrix --format table with --from/--to filters", () => {
         const r = run(["matrix", f("cluster.yaml"), f("policies.json"), "--probe=5432/TCP", "--format", "table", "--from", "shop/web", "--to", "shop/db", "--to", "shop/web"]);
         assert.strictEqual(r.code, 0, r.err);
-        assert.match(r.out, /5432\/TCP: X = allowed/);
+        assert.match(r.out, /5432\/TCP: X = allowed, \. = denied, \? = inconclusive/);
         assert.match(r.out, /shop\/web\s+X X/);
         assert.match(r.out, /1 shop\/db/);
+    });
+
+    it("inconclusive cells: ? in the table, \"inconclusive\" in JSON, and the warning once (stderr in text, the warnings list in JSON)", () => {
+        const table = run(["matrix", f("cluster.yaml"), f("policies.json"), fqdn, "--dataplane", "cilium", "--probe", "443/TCP", "--probe", "80/TCP", "--external", "api=93.184.216.34", "--external", "other=203.0.113.7", "--format", "table"]);
+        assert.strictEqual(table.code, 0, table.err);
+        const warnings = table.err.split("\n").filter((l) => l.startsWith("netpol: warning:"));
+        assert.deepStrictEqual(warnings, ["netpol: warning: CiliumNetworkPolicy shop/web-fqdn (" + fqdn + " document 1): spec.egress[0].toFQDNs: FQDN rules are not evaluated (which addresses the names resolve to is not in the input)"]);
+        assert.match(table.out, /shop\/web\s+X \. \. \. \. \? \?\n/, "both outside addresses are inconclusive from shop/web, nothing else");
+        const json = run(["matrix", f("cluster.yaml"), f("policies.json"), fqdn, "--dataplane", "cilium", "--probe", "443/TCP", "--external", "api=93.184.216.34", "--format", "json"]);
+        assert.strictEqual(json.err, "", "JSON mode carries the warnings in the document");
+        const j = JSON.parse(json.out) as JsonMatrix;
+        assert.strictEqual(j.warnings.length, 1);
+        assert.match(j.warnings[0], /web-fqdn.*toFQDNs/);
+        assert.strictEqual(j.matrix["443/TCP"]["shop/web"].api, "inconclusive");
+        assert.strictEqual(j.matrix["443/TCP"]["shop/web"]["shop/db"], "denied", "toFQDNs never selects pods");
     });
 
     it("explain: allowed (exit 0) with the allowing rules", () => {
@@ -61,18 +100,35 @@ describe("analysis: netpol CLI", () => {
     it("explain: denied (exit 1), says which policies isolate", () => {
         const r = run(["explain", f("cluster.yaml"), f("policies.json"), "--from", "other/client", "--to", "shop/web", "--port", "8080/TCP", "--format", "json"]);
         assert.strictEqual(r.code, 1, r.err);
-        const v = JSON.parse(r.out) as { allowed: boolean; ingress: { isolatedBy: string[] }; explanation: string[] };
-        assert.strictEqual(v.allowed, false);
+        const v = JSON.parse(r.out) as { status: string; ingress: { isolatedBy: string[] }; explanation: string[]; inconclusive: string[] };
+        assert.strictEqual(v.status, "denied");
+        assert.deepStrictEqual(v.inconclusive, []);
         assert.deepStrictEqual(v.ingress.isolatedBy, ["NetworkPolicy shop/default-deny", "NetworkPolicy shop/web-public"]);
         assert.ok(v.explanation.some((l) => /no known pod IP/.test(l)));
     });
 
-    it("--dataplane cilium reads CiliumNetworkPolicies and adds the API server", () => {
+    it("explain: inconclusive (exit 3), text and JSON name the object and the feature", () => {
+        const args = ["explain", f("cluster.yaml"), f("policies.json"), fqdn, "--dataplane", "cilium", "--external", "api=93.184.216.34", "--from", "shop/web", "--to", "api", "--port", "443/TCP"];
+        const text = run(args);
+        assert.strictEqual(text.code, 3, text.err);
+        assert.match(text.out, /^INCONCLUSIVE: shop\/web -> api on 443\/TCP/);
+        assert.match(text.out, /Why inconclusive:\n {4}- CiliumNetworkPolicy shop\/web-fqdn .*spec\.egress\[0\]\.toFQDNs: FQDN rules are not evaluated/);
+        const json = run([...args, "--format", "json"]);
+        assert.strictEqual(json.code, 3);
+        const v = JSON.parse(json.out) as { status: string; inconclusive: string[] };
+        assert.strictEqual(v.status, "inconclusive");
+        assert.strictEqual(v.inconclusive.length, 1);
+        assert.match(v.inconclusive[0], /web-fqdn.*toFQDNs/);
+    });
+
+    it("--dataplane cilium reads CiliumNetworkPolicies and adds the API server and remote-node", () => {
         const r = run(["explain", f("cluster.yaml"), f("policies.json"), f("cilium.yaml"), "--dataplane", "cilium", "--from", "shop/web", "--to", "kube-apiserver", "--port", "443/TCP"]);
         assert.strictEqual(r.code, 0, r.out + r.err);
-        const k = run(["matrix", f("cluster.yaml"), f("policies.json"), f("cilium.yaml"), "--probe", "443/TCP"]);
+        const j = JSON.parse(run(["matrix", f("cluster.yaml"), f("policies.json"), f("cilium.yaml"), "--dataplane", "cilium", "--probe", "443/TCP", "--format", "json"]).out) as JsonMatrix;
+        assert.ok(j.matrix["443/TCP"]["remote-node"], "remote-node is an endpoint in cilium mode");
+        const k = run(["matrix", f("cluster.yaml"), f("policies.json"), f("cilium.yaml"), "--probe", "443/TCP", "--format", "json"]);
         assert.strictEqual(k.code, 0);
-        assert.match(k.err, /warning: unsupported: CiliumNetworkPolicy shop\/web-to-apiserver/);
+        assert.strictEqual((JSON.parse(k.out) as JsonMatrix).matrix["443/TCP"]["kube-apiserver"], undefined, "no API server endpoint on the kubernetes dataplane");
     });
 
     it("bad files: clear error with the file and document index, no stack trace", () => {
@@ -88,33 +144,31 @@ describe("analysis: netpol CLI", () => {
         assert.match(missing.err, /does-not-exist\.yaml: cannot read/);
     });
 
-    it("usage errors exit 2 with the usage text", () => {
-        for (const argv of [[], ["frobnicate"], ["matrix"], ["matrix", f("cluster.yaml"), "--probe", "80/ICMP"], ["explain", f("cluster.yaml"), "--from", "a/b"], ["matrix", f("cluster.yaml"), "--bogus"]]) {
+    it("--help prints the usage on stdout and exits 0; usage errors exit 2 naming the problem", () => {
+        const help = run(["--help"]);
+        assert.strictEqual(help.code, 0);
+        assert.match(help.out, /^usage:/);
+        assert.strictEqual(help.err, "");
+        for (const [argv, says] of [
+            [[], /a command is required/],
+            [["frobnicate", "x"], /unknown command 'frobnicate'/],
+            [["matrix"], /no input files/],
+            [["matrix", f("cluster.yaml"), "--probe", "80/ICMP"], /protocol must be TCP, UDP or SCTP/],
+            [["explain", f("cluster.yaml"), "--from", "a/b"], /exactly one --from and one --to/],
+            [["matrix", f("cluster.yaml"), "--bogus"], /unknown option '--bogus'/],
+            [["matrix", f("cluster.yaml"), "--format", "yaml"], /--format must be text or json or table, not 'yaml'/],
+            [["explain", f("cluster.yaml"), "--from", "a/b", "--to", "c/d", "--port", "80", "--format", "table"], /--format must be text or json, not 'table'/],
+            [["matrix", f("cluster.yaml"), "--dataplane", "calico"], /--dataplane must be kubernetes or cilium/],
+        ] as [string[], RegExp][]) {
             const r = run(argv);
-            assert.strictEqual(r.code, argv.length === 0 ? 0 : 2, argv.join(" "));
+            assert.strictEqual(r.code, 2, argv.join(" "));
+            assert.match(r.err, says, argv.join(" "));
             assert.match(r.err, /usage:/);
         }
     });
 
-    it("works on a dump of the dev stack's emitted objects (the offline plan's manifests plus the chart pods)", async () => {
-        const resources = (await stackRun("dev")).resources;
-        const config = stackPlatformConfig("dev");
-        const docs = [...podObjects(platformPods(config)), ...resources.filter(isManifest).map(manifestOf)];
-        const dump = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "netpol-dev-")), "dev.yaml");
-        fs.writeFileSync(dump, docs.map((d) => stringifyYaml(d)).join("---\n"));
-        const r = run(["matrix", dump, "--dataplane", "cilium", "--probe", "443/TCP", "--probe", "8080/TCP", "--external", "internet=93.184.216.34"]);
-        assert.strictEqual(r.code, 0, r.err);
-        const m = JSON.parse(r.out) as Record<string, Record<string, Record<string, boolean>>>;
-        assert.strictEqual(m["443/TCP"]["cert-manager/cert-manager-controller"]["kube-apiserver"], true);
-        assert.strictEqual(m["8080/TCP"]["nginx-ingress/nginx-ingress-controller"]["demo/demo"], true);
-        assert.strictEqual(m["8080/TCP"].internet["demo/demo"], false);
-        const e = run(["explain", dump, "--dataplane", "cilium", "--from", "demo/demo", "--to", "kube-apiserver", "--port", "443/TCP"]);
-        assert.strictEqual(e.code, 1, "explain exits 1 for a denied connection");
-        assert.match(e.out, /demo\/demo/);
-    });
-
-    it("runs as a child process (npm run -s netpol entry point)", () => {
-        const out = execFileSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", path.join(__dirname, "..", "..", "policy-pack", "analysis", "cli.ts"), "matrix", f("cluster.yaml"), "--probe", "8080/TCP"], { encoding: "utf8" });
-        assert.strictEqual(JSON.parse(out)["8080/TCP"]["shop/db"]["shop/web"], true);
+    it("runs as a child process the way npm runs it (node -r tsx/cjs)", () => {
+        const out = execFileSync(process.execPath, ["-r", "tsx/cjs", path.join(__dirname, "..", "..", "policy-pack", "analysis", "cli.ts"), "matrix", f("cluster.yaml"), "--probe", "8080/TCP", "--format", "json"], { encoding: "utf8" });
+        assert.strictEqual((JSON.parse(out) as JsonMatrix).matrix["8080/TCP"]["shop/db"]["shop/web"], "allowed");
     });
 });

@@ -1,7 +1,7 @@
 /** Builders and the grid checker for the analyzer's table-driven specs. */
 import * as assert from "assert";
 import { analyze, buildModel, referenceMatrix } from "../../policy-pack/analysis";
-import type { AnalyzerOptions, Probe, Protocol } from "../../policy-pack/analysis";
+import type { AnalyzerOptions, Probe, Protocol, Status } from "../../policy-pack/analysis";
 
 export type Obj = Record<string, unknown>;
 
@@ -34,12 +34,16 @@ export interface Case {
     options?: AnalyzerOptions;
     /** Row and column order of the grids. */
     endpoints: string[];
-    /** Per probe: one row per source, "X" = allowed, "." = denied, one column per destination. */
+    /** Per probe: one row per source, "X" = allowed, "." = denied, "?" = inconclusive, one column per destination. */
     expect: Record<string, string[]>;
-    /** Substrings expected in canReach explanations: [from, to, probe, text]. */
+    /** Substrings expected in canReach explanations (inconclusive ones include their reasons): [from, to, probe, text]. */
     explains?: [string, string, string, string][];
-    unsupported?: RegExp[];
+    /** Patterns each of which some warning must match; without it, a case expects no warning at all. */
+    warnings?: RegExp[];
+    notes?: RegExp[];
 }
+
+const CELL: Record<string, Status> = { X: "allowed", ".": "denied", "?": "inconclusive" };
 
 /** Checks matrix(), canReach() and the reference evaluator against the hand-written grids. */
 export function check(c: Case): void {
@@ -63,11 +67,13 @@ export function check(c: Case): void {
             cells.forEach((cell, j) => {
                 const from = c.endpoints[i];
                 const to = c.endpoints[j];
-                const want = cell === "X";
+                const want = CELL[cell];
+                assert.ok(want, `${p} row ${i}: cells are X, . or ?`);
                 const got = matrix[p][from][to];
                 const verdict = analysis.canReach(from, to, probe(p));
-                if (got !== want) failures.push(`${p} ${from} -> ${to}: expected ${want ? "allowed" : "denied"}, matrix says ${got}\n      ${verdict.explanation.join("\n      ")}`);
-                if (verdict.allowed !== want) failures.push(`${p} ${from} -> ${to}: canReach says ${verdict.allowed}`);
+                if (got !== want) failures.push(`${p} ${from} -> ${to}: expected ${want}, matrix says ${got}\n      ${verdict.explanation.join("\n      ")}`);
+                if (verdict.status !== want) failures.push(`${p} ${from} -> ${to}: canReach says ${verdict.status}`);
+                if ((verdict.inconclusive.length > 0) !== (want === "inconclusive")) failures.push(`${p} ${from} -> ${to}: ${verdict.inconclusive.length} reasons for a ${verdict.status} verdict`);
                 if (reference[p][from][to] !== want) failures.push(`${p} ${from} -> ${to}: reference says ${reference[p][from][to]}`);
             });
         });
@@ -77,5 +83,7 @@ export function check(c: Case): void {
         const v = analysis.canReach(from, to, probe(p));
         assert.ok(v.explanation.join("\n").includes(text), `explanation of ${from} -> ${to} ${p} mentions ${JSON.stringify(text)}:\n${v.explanation.join("\n")}`);
     }
-    for (const re of c.unsupported ?? []) assert.ok(analysis.unsupported.some((u) => re.test(u)), `unsupported mentions ${re}: ${JSON.stringify(analysis.unsupported)}`);
+    if (!c.warnings) assert.deepStrictEqual(analysis.warnings, [], "no warnings expected");
+    for (const re of c.warnings ?? []) assert.ok(analysis.warnings.some((u) => re.test(u)), `a warning matches ${re}: ${JSON.stringify(analysis.warnings)}`);
+    for (const re of c.notes ?? []) assert.ok(analysis.notes.some((u) => re.test(u)), `a note matches ${re}: ${JSON.stringify(analysis.notes)}`);
 }

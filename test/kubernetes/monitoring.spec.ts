@@ -1,9 +1,8 @@
 /** The cluster side of monitoring: PrometheusRules (prometheus-operator mode) and the metrics add-on's PodMonitors (azure mode). */
 import * as assert from "assert";
-import Ajv from "ajv";
 import { at, ofType, stackRun } from "../support/runs";
 import { runProgram } from "../../plan/program";
-import { validateObject } from "../support/schema";
+import { azmonitoringErrors, validateObject } from "../support/schema";
 import {
     AzurePodMonitor, DEFAULT_PROMETHEUS_OPERATOR_SELECTOR, managedPrometheusScrapes, prometheusRuleName, prometheusRules,
 } from "../../components/kubernetes/monitoring-specs";
@@ -12,69 +11,8 @@ import { azureMonitor, certManager, nginxIngress } from "../../components/facts"
 
 const RULE = "kubernetes:monitoring.coreos.com/v1:PrometheusRule";
 
-/**
- * The add-on's PodMonitor schema (azmonitoring.coreos.com/v1), the part the platform writes,
- * encoded from the CRD's openAPIV3Schema in Azure/prometheus-collector (commit 39583fd)
- * otelcollector/deploy/addon-chart/azure-monitor-metrics-addon/templates/ama-metrics-podmonitor-crd.yaml:
- * `spec` required, `spec.selector` required, endpoint `port` a string, `interval` the CRD's
- * duration pattern, relabel `action` from its enum, `sourceLabels` its label-name pattern.
- * Stricter than the CRD in one way: fields the platform does not use are refused, since the API
- * server would silently prune a misspelt one.
- */
-const DURATION = "^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$";
-const RELABEL_ACTIONS = ["replace", "Replace", "keep", "Keep", "drop", "Drop", "hashmod", "HashMod", "labelmap", "LabelMap", "labeldrop", "LabelDrop",
-    "labelkeep", "LabelKeep", "lowercase", "Lowercase", "uppercase", "Uppercase", "keepequal", "KeepEqual", "dropequal", "DropEqual"];
-const POD_MONITOR_SCHEMA = {
-    type: "object",
-    required: ["apiVersion", "kind", "metadata", "spec"],
-    additionalProperties: false,
-    properties: {
-        apiVersion: { const: "azmonitoring.coreos.com/v1" },
-        kind: { const: "PodMonitor" },
-        metadata: {
-            type: "object", required: ["name", "namespace"], additionalProperties: false,
-            properties: { name: { type: "string", minLength: 1 }, namespace: { type: "string", minLength: 1 }, labels: { type: "object", additionalProperties: { type: "string" } } },
-        },
-        spec: {
-            type: "object", required: ["selector"], additionalProperties: false,
-            properties: {
-                selector: {
-                    type: "object", additionalProperties: false,
-                    properties: { matchLabels: { type: "object", additionalProperties: { type: "string" } } },
-                },
-                podMetricsEndpoints: {
-                    type: "array",
-                    items: {
-                        type: "object", additionalProperties: false,
-                        properties: {
-                            port: { type: "string" },
-                            path: { type: "string" },
-                            interval: { type: "string", pattern: DURATION },
-                            scheme: { enum: ["http", "https"] },
-                            honorLabels: { type: "boolean" },
-                            metricRelabelings: {
-                                type: "array",
-                                items: {
-                                    type: "object", additionalProperties: false,
-                                    properties: {
-                                        action: { enum: RELABEL_ACTIONS },
-                                        sourceLabels: { type: "array", items: { type: "string", pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$" } },
-                                        regex: { type: "string" },
-                                    },
-                                },
-                            },
-                        },
-                    },
-                },
-            },
-        },
-    },
-} as const;
-
-const validatePodMonitor = new Ajv({ allErrors: true }).compile(POD_MONITOR_SCHEMA);
-
 function podMonitorErrors(obj: unknown): string[] {
-    return validatePodMonitor(obj) ? [] : (validatePodMonitor.errors ?? []).map((e) => `${e.instancePath} ${e.message ?? ""}`);
+    return azmonitoringErrors(obj);
 }
 
 describe("monitoring: prometheus-operator mode", () => {

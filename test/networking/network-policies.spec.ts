@@ -10,6 +10,7 @@ import { PlatformConfig, PROJECT } from "../../components/config";
 import { NetworkPolicies, policyResourceName } from "../../components/networking/network-policies";
 import { platformPolicies } from "../../components/networking/policies";
 import { stackConfig } from "./support";
+import { managedNamespaces } from "../../components/kubernetes/namespace-specs";
 
 interface Registered { type: string; name: string; inputs: Record<string, unknown>; provider?: string }
 
@@ -21,23 +22,38 @@ class RecordingMocks extends PlatformMocks {
     }
 }
 
-async function run(config: PlatformConfig): Promise<Registered[]> {
+/** The URN of a resource, read under mocks. */
+function urnOf(r: pulumi.Resource): Promise<string> {
+    return new Promise((resolve) => r.urn.apply((u) => { resolve(u); return u; }));
+}
+
+async function run(config: PlatformConfig): Promise<{ registered: Registered[]; byNamespace: Map<string, string[]>; missing: string }> {
     const mocks = new RecordingMocks();
     await pulumi.runtime.setMocks(mocks, PROJECT, "networking-spec", false);
+    const byNamespace = new Map<string, string[]>();
+    let missing = "";
     await pulumi.runtime.runInPulumiStack(async () => {
         const provider = new k8s.Provider("cluster", { kubeconfig: "{}" });
-        const ns = new k8s.core.v1.Namespace("namespace-demo", { metadata: { name: "demo" } }, { provider });
-        new NetworkPolicies("network-policies", { config, provider, dependsOn: [ns] });
+        const namespaces = Object.fromEntries(managedNamespaces(config).map((n) => [n.name, new k8s.core.v1.Namespace(`namespace-${n.name}`, { metadata: { name: n.name } }, { provider })]));
+        const component = new NetworkPolicies("network-policies", { config, namespaces }, { providers: [provider] });
+        for (const [namespace, resources] of component.byNamespace) byNamespace.set(namespace, await Promise.all(resources.map(urnOf)));
+        try {
+            component.forNamespace("no-such-namespace");
+        } catch (e) {
+            missing = e instanceof Error ? e.message : String(e);
+        }
         return {};
     });
     await pulumi.runtime.disconnect();
-    return mocks.registered;
+    return { registered: mocks.registered, byNamespace, missing };
 }
 
 describe("networking: NetworkPolicies component", () => {
     const config = stackConfig("prod");
     let registered: Registered[] = [];
-    before(async () => { registered = await run(config); });
+    let byNamespace = new Map<string, string[]>();
+    let missing = "";
+    before(async () => { ({ registered, byNamespace, missing } = await run(config)); });
 
     it("creates one child per policy: NetworkPolicy resources and CiliumNetworkPolicy custom resources, with the same content", () => {
         const expected = platformPolicies(config);
@@ -57,6 +73,21 @@ describe("networking: NetworkPolicies component", () => {
         const names = platformPolicies(config).map(policyResourceName);
         assert.strictEqual(new Set(names).size, names.length);
         assert.ok(names.includes("cert-manager-default-deny") && names.includes("storefront-allow-dns"));
+    });
+
+    it("exposes the policies per namespace: each managed namespace maps to exactly the policies that live in it", () => {
+        const expected = new Map<string, string[]>();
+        for (const p of platformPolicies(config)) expected.set(p.metadata.namespace, [...(expected.get(p.metadata.namespace) ?? []), policyResourceName(p)]);
+        assert.deepStrictEqual([...byNamespace.keys()].sort(), [...expected.keys()].sort());
+        for (const [namespace, names] of expected) {
+            const urns = byNamespace.get(namespace) ?? [];
+            assert.deepStrictEqual(urns.map((u) => u.split("::").pop()).sort(), [...names].sort(), namespace);
+        }
+        assert.ok((byNamespace.get("storefront") ?? []).length >= 2, "an app namespace has its own policies");
+    });
+
+    it("forNamespace refuses a namespace without policies, naming it (a typo must not drop the dependency)", () => {
+        assert.match(missing, /no policy in namespace "no-such-namespace" \(managed: .*storefront/);
     });
 
     it("sends every policy through the cluster's provider", () => {

@@ -5,9 +5,7 @@
 import * as assert from "assert";
 import {
     apps as appFacts,
-    azure,
     certManager,
-    http01Solver,
     kubeSystem,
     NAMESPACE_NAME_LABEL,
     nginxIngress,
@@ -82,12 +80,10 @@ describe("networking: policies per flow", () => {
             });
         }
 
-        it("nothing reaches into kube-system except allow-dns (kube-dns) and the webhook's konnectivity source", () => {
+        it("nothing names kube-system except allow-dns (kube-dns)", () => {
             for (const p of prodPolicies) {
-                const text = JSON.stringify(p.spec);
-                if (!text.includes(kubeSystem.namespace)) continue;
-                const allowed = p.metadata.name === "allow-dns" || (p.kind === "CiliumNetworkPolicy" && text.includes("konnectivity-agent"));
-                assert.ok(allowed, `${p.metadata.namespace}/${p.metadata.name} names kube-system`);
+                if (!JSON.stringify(p.spec).includes(kubeSystem.namespace)) continue;
+                assert.strictEqual(p.metadata.name, "allow-dns", `${p.metadata.namespace}/${p.metadata.name} names kube-system`);
             }
         });
     });
@@ -146,17 +142,17 @@ describe("networking: policies per flow", () => {
         const labels = certManager.podLabels.webhook;
         const serving = [{ ports: [{ port: String(certManager.ports.webhookServing.port), protocol: "TCP" }] }];
 
-        it("ingress on the serving port from the API server entity, its delegated subnet and the konnectivity agents, one rule each", () => {
+        // On AKS the API server's calls arrive from the nodes: Cilium sees remote-node (host on the pod's own node),
+        // never kube-apiserver (cilium/cilium issue 31711; Cilium docs "Entities based", note from PR 32464).
+        it("ingress on the serving port from the remote-node and host identities only (the paths that cannot match are gone)", () => {
             for (const stack of STACKS) {
                 const config = stackConfig(stack);
                 const p = ciliumPolicy(platformPolicies(config), CM, "apiserver-to-cert-manager-webhook-admission");
                 assert.deepStrictEqual(p.spec.endpointSelector.matchLabels, labels);
-                assert.deepStrictEqual(p.spec.ingress, [
-                    { fromEntities: ["kube-apiserver"], toPorts: serving },
-                    { fromCIDR: [config.network.apiServerSubnetCidr], toPorts: serving },
-                    { fromEndpoints: [{ matchLabels: { "k8s:io.kubernetes.pod.namespace": kubeSystem.namespace, ...kubeSystem.konnectivityAgentLabels } }], toPorts: serving },
-                ], stack);
+                assert.deepStrictEqual(p.spec.ingress, [{ fromEntities: ["remote-node", "host"], toPorts: serving }], stack);
                 assert.strictEqual(p.spec.egress, undefined);
+                const text = JSON.stringify(p.spec);
+                for (const gone of ["kube-apiserver", "konnectivity", config.network.apiServerSubnetCidr]) assert.ok(!text.includes(gone), `${stack}: the webhook policy still names ${gone}`);
             }
         });
 
@@ -198,7 +194,7 @@ describe("networking: policies per flow", () => {
                 for (const p of platformPolicies(config).filter((x) => x.metadata.namespace === CM)) {
                     if (p.kind === "CiliumNetworkPolicy") {
                         for (const rule of p.spec.ingress ?? []) {
-                            assert.ok("fromEntities" in rule || "fromCIDR" in rule || "fromEndpoints" in rule, `${p.metadata.name}: API server paths only`);
+                            assert.deepStrictEqual(rule.fromEntities, ["remote-node", "host"], `${p.metadata.name}: the API server's identities only`);
                         }
                         continue;
                     }
@@ -211,13 +207,16 @@ describe("networking: policies per flow", () => {
     });
 
     describe("ingress controller", () => {
-        it("ingress 80/443 from anywhere (no source selector), and from the Azure load balancer probe source", () => {
+        it("ingress 80/443 from anywhere (no source selector), and no separate load balancer probe flow", () => {
             const any = networkPolicy(devPolicies, NGINX, "any-to-ingress-controller-web");
             assert.deepStrictEqual(any.spec.podSelector.matchLabels, NGINX_LABELS);
             assert.deepStrictEqual(any.spec.ingress, [{ ports: [{ port: 80, protocol: "TCP" }, { port: 443, protocol: "TCP" }] }]);
-            const probe = networkPolicy(devPolicies, NGINX, "azure-lb-probe-to-ingress-controller");
-            assert.deepStrictEqual(probe.spec.podSelector.matchLabels, NGINX_LABELS);
-            assert.deepStrictEqual(probe.spec.ingress, [{ from: [{ ipBlock: { cidr: azure.loadBalancerProbeSource } }], ports: [{ port: 80, protocol: "TCP" }, { port: 443, protocol: "TCP" }] }]);
+            // externalTrafficPolicy Local: Azure probes the node's health-check node port, not the pods
+            // (kubernetes-sigs/cloud-provider-azure, site/content/en/topics/custom-health-probe.md).
+            for (const config of [dev, prod]) {
+                const names = selecting(platformPolicies(config), NGINX, NGINX_LABELS, "Ingress").map((p) => p.metadata.name).sort();
+                assert.deepStrictEqual(names, ["any-to-ingress-controller-web", "monitoring-to-ingress-controller-metrics"]);
+            }
         });
 
         it("ingress metrics (9113) from monitoring; egress to the API server", () => {
@@ -269,33 +268,21 @@ describe("networking: policies per flow", () => {
         });
     });
 
-    describe("HTTP-01 solver", () => {
-        it("off: no policy mentions the solver pods", () => {
-            assert.ok(!JSON.stringify(devPolicies).includes(Object.keys(http01Solver.podLabels)[0]));
-        });
-
-        it("on: solver pods in the ingress namespace accept the ingress controller on the solver port; the controller may reach them", () => {
-            const policies = platformPolicies(stackConfig("dev", { http01Enabled: "true" }));
-            const inn = networkPolicy(policies, NGINX, "ingress-controller-to-http01-solver-ingress");
-            assert.deepStrictEqual(inn.spec.podSelector.matchLabels, http01Solver.podLabels);
-            assert.deepStrictEqual(inn.spec.ingress, [{ from: [peer(NGINX, NGINX_LABELS)], ports: [{ port: http01Solver.port.port, protocol: "TCP" }] }]);
-            const out = networkPolicy(policies, NGINX, "ingress-controller-to-http01-solver-egress");
-            assert.deepStrictEqual(out.spec.podSelector.matchLabels, NGINX_LABELS);
-            assert.deepStrictEqual(out.spec.egress, [{ to: [peer(NGINX, http01Solver.podLabels)], ports: [{ port: http01Solver.port.port, protocol: "TCP" }] }]);
-        });
-
-        it("on: cert-manager's self-check may fetch the challenge through the ingress controller on 80 only", () => {
-            const policies = platformPolicies(stackConfig("dev", { http01Enabled: "true" }));
-            const out = networkPolicy(policies, CM, "cert-manager-controller-to-ingress-controller-http01-self-check-egress");
-            assert.deepStrictEqual(out.spec.podSelector.matchLabels, certManager.podLabels.controller);
-            assert.deepStrictEqual(out.spec.egress, [{ to: [peer(NGINX, NGINX_LABELS)], ports: [{ port: nginxIngress.ports.http.port, protocol: "TCP" }] }]);
+    describe("no HTTP-01 solver flows (certificates outside the zone use DNS-01 through a CNAME)", () => {
+        it("no policy selects or admits solver pods, and the controller has no egress to the ingress controller", () => {
+            for (const config of [dev, prod]) {
+                const text = JSON.stringify(platformPolicies(config));
+                assert.ok(!text.includes("acme.cert-manager.io/http01-solver") && !text.includes("http01"), "a policy mentions HTTP-01");
+                const egress = selecting(platformPolicies(config), CM, certManager.podLabels.controller, "Egress").map((p) => p.metadata.name);
+                assert.ok(!egress.some((n) => n.includes("ingress-controller")), egress.join(", "));
+            }
         });
     });
 
     describe("shape of the whole set", () => {
         const variants: [string, PlatformConfig][] = [
             ...STACKS.map((s): [string, PlatformConfig] => [s, stackConfig(s)]),
-            ["dev+http01+anySource", stackConfig("dev", { http01Enabled: "true", webhookAllowAnySource: "true" })],
+            ["dev+anySource", stackConfig("dev", { webhookAllowAnySource: "true" })],
         ];
 
         for (const [name, config] of variants) {
@@ -303,7 +290,7 @@ describe("networking: policies per flow", () => {
                 for (const p of platformPolicies(config)) {
                     if (p.kind === "CiliumNetworkPolicy") {
                         const text = JSON.stringify(p.spec);
-                        assert.ok(text.includes("kube-apiserver"), `${p.metadata.name} is a CiliumNetworkPolicy without the API server`);
+                        assert.ok(text.includes("kube-apiserver") || p.metadata.name.startsWith("apiserver-to-"), `${p.metadata.name} is a CiliumNetworkPolicy without the API server`);
                         for (const rule of [...(p.spec.ingress ?? []), ...(p.spec.egress ?? [])]) {
                             const kinds = Object.keys(rule).filter((k) => k !== "toPorts");
                             assert.strictEqual(kinds.length, 1, `${p.metadata.name}: Cilium rejects a rule combining ${kinds.join(" and ")}`);
@@ -349,7 +336,7 @@ describe("networking: policies per flow", () => {
     describe("validated by kubernetes-models and @kubernetes-models/cilium", () => {
         for (const stack of STACKS) {
             it(`${stack}: every NetworkPolicy and CiliumNetworkPolicy passes the schema`, () => {
-                const configs = [stackConfig(stack), stackConfig(stack, { http01Enabled: "true", webhookAllowAnySource: "true" })];
+                const configs = [stackConfig(stack), stackConfig(stack, { webhookAllowAnySource: "true" })];
                 const policies = configs.flatMap(platformPolicies);
                 for (const p of policies) validateObject({ ...p });
                 assert.ok(policies.some((p) => p.kind === "NetworkPolicy") && policies.some((p) => p.kind === "CiliumNetworkPolicy"));

@@ -1,14 +1,15 @@
 /**
  * Reachability of the whole emitted policy set, per stack, evaluated by the policy pack's
  * analyzer in its Cilium mode. The cluster is built from the facts module (the charts' pod labels
- * and container ports); the expected matrix is written from issue 5's requirements, never derived
- * from flows.ts.
+ * and container ports); the expected matrix is written from issues 5 and 11's requirements, never
+ * derived from flows.ts. The API server's calls into the webhook arrive as remote-node on AKS
+ * (cilium/cilium issue 31711), which the analyzer's Cilium mode models.
  */
 import * as assert from "assert";
 import { analyze } from "../../policy-pack/analysis";
 import { PlatformConfig } from "../../components/config";
-import { apps as appFacts, certManager, http01Solver, istioCsr, kubeSystem, NAMESPACE_NAME_LABEL, nginxIngress, PortFact } from "../../components/facts";
-import { parseIpv4Cidr } from "../../components/net";
+import { apps as appFacts, certManager, istioCsr, kubeSystem, NAMESPACE_NAME_LABEL, nginxIngress, PortFact } from "../../components/facts";
+import { Cidr, parseCidr } from "../../policy-pack/shared/net";
 import { platformPolicies } from "../../components/networking/policies";
 import { STACKS, stackConfig } from "./support";
 
@@ -26,9 +27,11 @@ const WEBHOOK = `${certManager.namespace}/webhook`;
 const CAINJECTOR = `${certManager.namespace}/cainjector`;
 const STARTUPAPICHECK = `${certManager.namespace}/startupapicheck`;
 const NGINX = `${nginxIngress.namespace}/controller`;
-const SOLVER = `${nginxIngress.namespace}/http01-solver`;
+const REMOTE_NODE = "remote-node";
 const COREDNS = `${kubeSystem.namespace}/coredns`;
 const KONNECTIVITY = `${kubeSystem.namespace}/konnectivity-agent`;
+/** AKS labels its konnectivity agents `app: konnectivity-agent` (tigera/operator pull request 5212). */
+const KONNECTIVITY_LABELS = { app: "konnectivity-agent" };
 const METRICS_SERVER = `${kubeSystem.namespace}/metrics-server`;
 const PROMETHEUS = (c: PlatformConfig): string => `${c.monitoring.namespace}/prometheus`;
 const GRAFANA = (c: PlatformConfig): string => `${c.monitoring.namespace}/grafana`;
@@ -41,27 +44,28 @@ const MESH_POD = (ns: string): string => `${ns}/istiod`;
 const COREDNS_METRICS = 9153;
 const PROMETHEUS_PORT = 9090;
 
+function ipv4Cidr(text: string): Cidr {
+    const c = parseCidr(text);
+    assert.ok(c && c.family === 4, `${text} is an IPv4 CIDR`);
+    return c;
+}
+
+/** The IPv4 address `offset` after a block's first address. */
+const ip = (c: Cidr, offset: number): string => [24, 16, 8, 0].map((s) => (Number(c.start + BigInt(offset)) >>> s) & 255).join(".");
+
 /** Addresses outside the cluster, by name. */
 function externals(config: PlatformConfig): Record<string, string> {
-    const subnet = parseIpv4Cidr(config.network.apiServerSubnetCidr);
-    assert.ok(subnet, "API server subnet parses");
-    const ip = (n: number): string => [24, 16, 8, 0].map((s) => (n >>> s) & 255).join(".");
     const out: Record<string, string> = {
         internet: "93.184.216.34",
         "private-host": "10.200.0.5",
-        "lb-probe": "168.63.129.16",
+        // Azure's platform address (WireServer, load balancer probes): public-looking, not the internet.
+        "azure-platform-address": "168.63.129.16",
         "other-resolver": "9.9.9.9",
-        // An API server instance address inside the delegated subnet (VNet integration).
-        "apiserver-subnet-host": ip(subnet.base + 4),
+        // An API server instance address inside the delegated subnet (VNet integration): not a path into pods on Cilium.
+        "apiserver-subnet-host": ip(ipv4Cidr(config.network.apiServerSubnetCidr), 4),
     };
     config.acme.recursiveNameservers.forEach((ns, i) => { out[`resolver-${i}`] = ns.split(":")[0]; });
-    for (const app of config.apps) {
-        app.egress.forEach((e, j) => {
-            const c = parseIpv4Cidr(e.cidr);
-            assert.ok(c, e.cidr);
-            out[`${app.name}-egress-${j}`] = ip(c.base + 1);
-        });
-    }
+    for (const app of config.apps) app.egress.forEach((e, j) => { out[`${app.name}-egress-${j}`] = ip(ipv4Cidr(e.cidr), 1); });
     return out;
 }
 
@@ -76,21 +80,17 @@ function cluster(config: PlatformConfig): unknown[] {
         pod(certManager.namespace, "cainjector", { ...certManager.podLabels.cainjector, ...instance }, [certManager.ports.metrics]),
         pod(certManager.namespace, "startupapicheck", { ...certManager.podLabels.startupApiCheck, ...instance }, []),
         pod(nginxIngress.namespace, "controller", nginxIngress.podLabels(nginxIngress.releaseName), Object.values(nginxIngress.ports)),
-        ...(config.acme.http01Enabled ? [pod(nginxIngress.namespace, "http01-solver", http01Solver.podLabels, [http01Solver.port])] : []),
         ...(config.istioCsr.enabled ? [pod(istioCsr.namespace, "istio-csr", istioCsr.podLabels, [istioCsr.ports.grpc, istioCsr.ports.metrics])] : []),
         ...(config.istioCsr.enabled ? config.istioCsr.meshNamespaces.filter((ns) => !config.apps.some((a) => a.name === ns)).map((ns) => pod(ns, "istiod", { app: "istiod" }, [])) : []),
-        // cert-manager starts solver pods in the Certificate's namespace: an app's own names too.
-        ...(config.acme.http01Enabled ? config.apps.map((a) => pod(a.name, "http01-solver", http01Solver.podLabels, [http01Solver.port])) : []),
         ...config.apps.map((a) => pod(a.name, a.name, appFacts.podLabels(a.name), [{ name: appFacts.containerPortName, port: a.port, protocol: "TCP" }])),
         pod(kubeSystem.namespace, "coredns", kubeSystem.dnsPodLabels, [...kubeSystem.dnsPorts, { name: "metrics", port: COREDNS_METRICS, protocol: "TCP" }]),
-        pod(kubeSystem.namespace, "konnectivity-agent", kubeSystem.konnectivityAgentLabels, []),
+        pod(kubeSystem.namespace, "konnectivity-agent", KONNECTIVITY_LABELS, []),
         pod(kubeSystem.namespace, "metrics-server", { "k8s-app": "metrics-server" }, [{ name: "https", port: 4443, protocol: "TCP" }]),
         pod(config.monitoring.namespace, "prometheus", config.monitoring.podLabels, [{ name: "web", port: PROMETHEUS_PORT, protocol: "TCP" }]),
         pod(config.monitoring.namespace, "grafana", { "app.kubernetes.io/name": "grafana" }, [{ name: "http", port: 3000, protocol: "TCP" }]),
         pod("intruder", "prometheus", config.monitoring.podLabels, [{ name: "web", port: PROMETHEUS_PORT, protocol: "TCP" }]),
     ];
-    const podNet = parseIpv4Cidr(config.network.podCidr);
-    assert.ok(podNet, "pod CIDR parses");
+    const podNet = ipv4Cidr(config.network.podCidr);
     const namespaces = [...new Set(pods.map((p) => p.namespace))];
     return [
         ...namespaces.map((name) => ({ apiVersion: "v1", kind: "Namespace", metadata: { name, labels: { [NAMESPACE_NAME_LABEL]: name } } })),
@@ -99,13 +99,13 @@ function cluster(config: PlatformConfig): unknown[] {
             kind: "Pod",
             metadata: { name: p.name, namespace: p.namespace, labels: { ...p.labels } },
             spec: { containers: [{ name: p.name, image: "example.invalid/image:1", ports: p.ports.map((x) => ({ name: x.name, containerPort: x.port, protocol: x.protocol })) }] },
-            status: { podIP: [24, 16, 8, 0].map((s) => ((podNet.base + 10 + i) >>> s) & 255).join(".") },
+            status: { podIP: ip(podNet, 10 + i) },
         })),
     ];
 }
 
 function managedPods(config: PlatformConfig): string[] {
-    return [CONTROLLER, WEBHOOK, CAINJECTOR, STARTUPAPICHECK, NGINX, ...(config.acme.http01Enabled ? [SOLVER] : []), ...(config.istioCsr.enabled ? [ISTIO_CSR] : []), ...config.apps.map((a) => APP(a.name))];
+    return [CONTROLLER, WEBHOOK, CAINJECTOR, STARTUPAPICHECK, NGINX, ...(config.istioCsr.enabled ? [ISTIO_CSR] : []), ...config.apps.map((a) => APP(a.name))];
 }
 
 /** The must-reach and must-not-reach matrix, from the issue's requirements. */
@@ -126,37 +126,38 @@ function expectations(config: PlatformConfig): Check[] {
     });
     open(prom, CONTROLLER, tcp(metrics), "monitoring scrapes the controller");
     closed(CONTROLLER, "private-host", tcp(443), "controller to a private address on 443");
-    closed(CONTROLLER, "lb-probe", tcp(443), "controller to Azure's platform address (168.63.129.16) is not internet egress");
+    closed(CONTROLLER, "azure-platform-address", tcp(443), "controller to Azure's platform address (168.63.129.16) is not internet egress");
     closed(CONTROLLER, "internet", tcp(80), "controller egress to the internet is 443 only");
     closed(CONTROLLER, "other-resolver", udp(53), "controller asks only the configured resolvers");
-    // webhook
-    open(API, WEBHOOK, tcp(certManager.ports.webhookServing.port), "API server entity calls the webhook");
-    open("apiserver-subnet-host", WEBHOOK, tcp(certManager.ports.webhookServing.port), "VNet-integrated API server calls the webhook");
-    open(KONNECTIVITY, WEBHOOK, tcp(certManager.ports.webhookServing.port), "tunnelled API server calls the webhook");
+    // webhook: on AKS the API server's calls arrive from the nodes as remote-node (issue 11)
+    const serving = certManager.ports.webhookServing.port;
+    const hatch = config.webhookAllowAnySource;
+    open(API, WEBHOOK, tcp(serving), "the API server calls the webhook (it arrives as remote-node)");
+    open(REMOTE_NODE, WEBHOOK, tcp(serving), "the remote-node identity reaches the webhook's serving port");
     open(prom, WEBHOOK, tcp(metrics), "monitoring scrapes the webhook");
     open(WEBHOOK, API, tcp(443), "webhook calls the API server");
-    closed(KONNECTIVITY, CONTROLLER, tcp(metrics), "konnectivity agents reach the webhook port only");
-    closed("apiserver-subnet-host", WEBHOOK, tcp(certManager.ports.webhookHealthz.port), "the API server paths open the serving port only");
+    for (const [from, why] of [[KONNECTIVITY, "the konnectivity pods are not how the API server arrives"], ["apiserver-subnet-host", "an address in the API server subnet is not how it arrives"], ["internet", "the internet"], [METRICS_SERVER, "other kube-system pods"]] as const) {
+        checks.push({ from, to: WEBHOOK, probe: tcp(serving), open: hatch, why: hatch ? "webhookAllowAnySource opens the webhook port to any source" : `webhook closed to ${why}` });
+    }
+    for (const port of [certManager.ports.webhookHealthz.port, metrics]) closed(REMOTE_NODE, WEBHOOK, tcp(port), "the nodes reach the serving port only");
+    closed(REMOTE_NODE, CONTROLLER, tcp(metrics), "the nodes reach the webhook only");
+    closed(KONNECTIVITY, CONTROLLER, tcp(metrics), "konnectivity agents reach nothing in cert-manager");
     // cainjector, startupapicheck
     open(CAINJECTOR, API, tcp(443), "cainjector calls the API server");
     open(prom, CAINJECTOR, tcp(metrics), "monitoring scrapes the cainjector");
     open(STARTUPAPICHECK, API, tcp(443), "startupapicheck (post-install hook) calls the API server");
     // nothing reaches cert-manager except the API server and monitoring (and, with the escape hatch, any source on the webhook port)
-    const serving = certManager.ports.webhookServing.port;
     for (const [pod, ports] of [[CONTROLLER, [metrics, certManager.ports.controllerHealthz.port]], [WEBHOOK, [serving, metrics]], [CAINJECTOR, [metrics]]] as const) {
         for (const port of ports) {
-            const hatch = pod === WEBHOOK && port === serving && config.webhookAllowAnySource;
-            checks.push({ from: "internet", to: pod, probe: tcp(port), open: hatch, why: hatch ? "webhookAllowAnySource opens the webhook port to any source" : "internet to cert-manager" });
-            checks.push({ from: METRICS_SERVER, to: pod, probe: tcp(port), open: hatch, why: hatch ? "webhookAllowAnySource opens the webhook port to any source" : "other kube-system pods to cert-manager" });
+            const open = pod === WEBHOOK && port === serving && hatch;
+            checks.push({ from: "internet", to: pod, probe: tcp(port), open, why: open ? "webhookAllowAnySource opens the webhook port to any source" : "internet to cert-manager" });
+            checks.push({ from: METRICS_SERVER, to: pod, probe: tcp(port), open, why: open ? "webhookAllowAnySource opens the webhook port to any source" : "other kube-system pods to cert-manager" });
             closed(NGINX, pod, tcp(port), "ingress controller to cert-manager (its egress is limited)");
             for (const app of config.apps) closed(APP(app.name), pod, tcp(port), "app to cert-manager, webhook included (app egress is DNS and declared flows only)");
         }
     }
     // ingress controller
-    for (const port of [nginxIngress.ports.http.port, nginxIngress.ports.https.port]) {
-        open("internet", NGINX, tcp(port), "the front door from anywhere");
-        open("lb-probe", NGINX, tcp(port), "Azure load balancer probe");
-    }
+    for (const port of [nginxIngress.ports.http.port, nginxIngress.ports.https.port]) open("internet", NGINX, tcp(port), "the front door from anywhere");
     open(prom, NGINX, tcp(nginxIngress.ports.metrics.port), "monitoring scrapes the ingress controller");
     open(NGINX, API, tcp(443), "ingress controller watches the API server");
     closed("internet", NGINX, tcp(nginxIngress.ports.metrics.port), "metrics are not public");
@@ -176,17 +177,6 @@ function expectations(config: PlatformConfig): Check[] {
         closed(pod, METRICS_SERVER, tcp(4443), "nothing else in kube-system");
         closed(pod, COREDNS, tcp(COREDNS_METRICS), "kube-dns on 53 only");
         for (const other of config.apps) if (other.name !== app.name) closed(pod, APP(other.name), tcp(other.port), "app to app");
-    }
-    // HTTP-01
-    if (config.acme.http01Enabled) {
-        open(NGINX, SOLVER, tcp(http01Solver.port.port), "ingress controller to the HTTP-01 solver");
-        closed("internet", SOLVER, tcp(http01Solver.port.port), "solver only through the ingress controller");
-        for (const app of config.apps) closed(APP(app.name), SOLVER, tcp(http01Solver.port.port), "app to solver");
-        open(CONTROLLER, NGINX, tcp(nginxIngress.ports.http.port), "cert-manager's HTTP-01 self-check through the ingress");
-        for (const app of config.apps) {
-            open(NGINX, `${app.name}/http01-solver`, tcp(http01Solver.port.port), `solver in ${app.name}'s namespace (a Certificate issued there)`);
-            closed("internet", `${app.name}/http01-solver`, tcp(http01Solver.port.port), "solver only through the ingress controller");
-        }
     }
     // istio-csr
     if (config.istioCsr.enabled) {
@@ -218,8 +208,8 @@ function verify(config: PlatformConfig, extraObjects: unknown[] = []): { checked
     const checks = expectations(config);
     for (const c of checks) {
         const verdict = analysis.canReach(c.from, c.to, c.probe);
-        if (verdict.allowed !== c.open) {
-            failures.push(`${c.from} -> ${c.to} ${c.probe.port}/${c.probe.protocol}: expected ${c.open ? "open" : "closed"} (${c.why}), got ${verdict.allowed ? "open" : "closed"}\n      ${verdict.explanation.join("\n      ")}`);
+        if (verdict.status !== (c.open ? "allowed" : "denied")) {
+            failures.push(`${c.from} -> ${c.to} ${c.probe.port}/${c.probe.protocol}: expected ${c.open ? "open" : "closed"} (${c.why}), got ${verdict.status}\n      ${verdict.explanation.join("\n      ")}`);
         }
     }
     assert.deepStrictEqual(failures, [], `${failures.length} of ${checks.length} checks failed:\n  ${failures.join("\n  ")}`);
@@ -266,7 +256,7 @@ describe("networking: reachability of the emitted policies (analyzer, Cilium mod
                 };
                 const withIpBlock = analyze([...cluster(config), ...platformPolicies(config), ipBlockPolicy], { dataplane: "cilium", externals: externals(config) });
                 const verdict = withIpBlock.canReach(APP(app.name), API, tcp(443));
-                assert.strictEqual(verdict.allowed, false, verdict.explanation.join("\n"));
+                assert.strictEqual(verdict.status, "denied", verdict.explanation.join("\n"));
             });
         });
     }
@@ -275,14 +265,37 @@ describe("networking: reachability of the emitted policies (analyzer, Cilium mod
         verify(stackConfig("staging", { istioCsrEnabled: "true", istioMeshNamespaces: JSON.stringify(["istio-system"]) }));
     });
 
-    it("HTTP-01 on and webhookAllowAnySource on: the solver and the open webhook port behave as configured", () => {
-        verify(stackConfig("dev", { http01Enabled: "true", webhookAllowAnySource: "true" }));
+    it("webhookAllowAnySource on: the webhook's serving port (only) is open to any source", () => {
+        verify(stackConfig("dev", { webhookAllowAnySource: "true" }));
+    });
+
+    it("the webhook's old paths would not have opened it: fromEntities kube-apiserver, the API server subnet and the konnectivity pods leave it closed to the API server", () => {
+        const config = stackConfig("dev");
+        const serving = certManager.ports.webhookServing.port;
+        const old = {
+            apiVersion: "cilium.io/v2",
+            kind: "CiliumNetworkPolicy",
+            metadata: { name: "apiserver-to-cert-manager-webhook-admission", namespace: certManager.namespace },
+            spec: {
+                endpointSelector: { matchLabels: { ...certManager.podLabels.webhook } },
+                ingress: [
+                    { fromEntities: ["kube-apiserver"], toPorts: [{ ports: [{ port: String(serving), protocol: "TCP" }] }] },
+                    { fromCIDR: [config.network.apiServerSubnetCidr], toPorts: [{ ports: [{ port: String(serving), protocol: "TCP" }] }] },
+                    { fromEndpoints: [{ matchLabels: { "k8s:io.kubernetes.pod.namespace": kubeSystem.namespace, ...KONNECTIVITY_LABELS } }], toPorts: [{ ports: [{ port: String(serving), protocol: "TCP" }] }] },
+                ],
+            },
+        };
+        const policies = platformPolicies(config).filter((p) => p.metadata.name !== old.metadata.name);
+        const analysis = analyze([...cluster(config), ...policies, old], { dataplane: "cilium", externals: externals(config) });
+        const verdict = analysis.canReach(API, WEBHOOK, tcp(serving));
+        assert.strictEqual(verdict.status, "denied", verdict.explanation.join("\n"));
+        assert.ok(verdict.explanation.some((l) => /remote-node identity/.test(l)), verdict.explanation.join("\n"));
     });
 
     it("the matrix can fail: without the platform's policies the cluster is wide open", () => {
         const config = stackConfig("dev");
         const analysis = analyze(cluster(config), { dataplane: "cilium", externals: externals(config) });
-        assert.strictEqual(analysis.canReach("internet", CONTROLLER, tcp(certManager.ports.metrics.port)).allowed, true);
-        assert.strictEqual(analysis.canReach(APP(config.apps[0].name), WEBHOOK, tcp(certManager.ports.webhookServing.port)).allowed, true);
+        assert.strictEqual(analysis.canReach("internet", CONTROLLER, tcp(certManager.ports.metrics.port)).status, "allowed");
+        assert.strictEqual(analysis.canReach(APP(config.apps[0].name), WEBHOOK, tcp(certManager.ports.webhookServing.port)).status, "allowed");
     });
 });

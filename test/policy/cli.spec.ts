@@ -70,12 +70,66 @@ describe("policy CLI", function () {
             [["check", file("shape.json", { resources: [{ name: "x" }] })], /resources\[0\] has no string "type"/],
             [["check", file("obj.json", { nope: 1 })], /expected \{"resources": \[\.\.\.\]\}/],
             [["check"], /check needs a FILE/],
-            [["lint", "x"], /unknown command "lint"/],
+            [["lint", "x"], /unknown command 'lint'/],
+            [["check", "x.json", "--strict"], /unknown option '--strict'/],
+            [["check", "x.json", "--format", "table"], /--format must be text or json, not 'table'/],
+            [["check", file("empty.json", { resources: [] })], /the plan has no resources, so nothing can be checked/],
+            [["check", file("empty-list.json", [])], /the plan has no resources/],
         ] as [string[], RegExp][]) {
             const r = await run(args);
             assert.equal(r.code, 2, `${args.join(" ")}: ${r.err}`);
             assert.match(r.err, msg);
             assert.doesNotMatch(r.err, /\n\s+at /);
         }
+    });
+    it("--help prints the usage on stdout and exits 0", async () => {
+        const r = await run(["--help"]);
+        assert.equal(r.code, 0);
+        assert.match(r.out, /^usage: npm run -s policy -- check FILE/);
+    });
+
+    // As the Pulumi CLI validates it (pulumi/pkg/v3 v3.274.1, pkg/resource/analyzer/config.go):
+    // enforcement levels from the allowed set, each rule's configSchema.
+    describe("policy config validated as the Pulumi CLI does: exit 2 naming the rule, the key and the value", () => {
+        let plan: string;
+        before(async () => { plan = file("dev-config.json", await stackResources("dev")); });
+        for (const [why, config, says] of [
+            ["a misspelt enforcement level", { "cert-manager-ha": { enforcementLevel: "mandantory" } }, /cert-manager-ha: enforcementLevel = "mandantory" is not one of advisory, mandatory, remediate, disabled/],
+            ["a misspelt level given as a string", { "dns-role-scope": "mandatory!" }, /dns-role-scope: enforcement level "mandatory!" is not one of/],
+            ["a misspelt level for all", { all: "strict" }, /all: enforcement level "strict" is not one of/],
+            ["a string where the schema wants a list (it would match by substring)", { "namespace-default-deny": { exemptNamespaces: "kube-system" } }, /namespace-default-deny: exemptNamespaces = "kube-system": must be array/],
+            ["a bad enum value", { "dns-egress-allowed": { dataplane: "calico" } }, /dns-egress-allowed: dataplane = "calico": must be equal to one of the allowed values \("cilium", "kubernetes"\)/],
+            ["a nested bad value", { "required-flows": { requiredFlows: [{ name: "x", from: "a", to: "b", ports: ["443"] }] } }, /required-flows: requiredFlows\.0\.ports\.0 = "443": must match pattern/],
+            ["a required key missing in a list entry", { "required-flows": { requiredFlows: [{ name: "x", from: "a", ports: ["443/TCP"] }] } }, /required-flows: requiredFlows\.0\.to is required/],
+            ["a value that is neither a level nor an object", { "ingress-tls": 3 }, /ingress-tls: 3 is not a valid value; it must be an enforcement level or an object/],
+            ["a version this CLI does not read", { version: 3 }, /"version": 3 isn't supported/],
+            ["ESC environments (they need the CLI and a backend)", { environments: ["team/policy"] }, /"environments": ESC environments are resolved by the Pulumi CLI/],
+        ] as [string, unknown, RegExp][]) {
+            it(why, async () => {
+                const r = await run(["check", plan, "--config", file("bad-config.json", config)]);
+                assert.equal(r.code, 2, r.out + r.err);
+                assert.match(r.err, says);
+                assert.doesNotMatch(r.err, /\n\s+at /);
+            });
+        }
+        it("every problem of a config is listed at once", async () => {
+            const r = await run(["check", plan, "--config", file("two.json", { "cert-manager-ha": "never", "namespace-default-deny": { exemptNamespaces: "a" } })]);
+            assert.equal(r.code, 2);
+            assert.match(r.err, /cert-manager-ha/);
+            assert.doesNotMatch(r.err, /exemptNamespaces/, "levels are parsed before schemas, as the CLI does; the level error stops it");
+        });
+        it("accepts what the CLI accepts: version 2 files, an empty file, and config for a policy the pack does not have (with a warning)", async () => {
+            const v2 = await run(["check", plan, "--config", file("v2.json", { version: 2, policies: { "cert-manager-ha": { enforcementLevel: "mandatory", certManagerMinReplicas: 1 } } })]);
+            assert.equal(v2.code, 0, v2.err);
+            const empty = await run(["check", plan, "--config", file("empty-config.json", "  \n")]);
+            assert.equal(empty.code, 0, empty.err);
+            const unknown = await run(["check", plan, "--config", file("unknown.json", { "namespace-default-denny": { exemptNamespaces: ["a"] } })]);
+            assert.equal(unknown.code, 0, unknown.err);
+            assert.match(unknown.err, /warning: the policy config names "namespace-default-denny", which is not a policy of this pack; it configures nothing/);
+        });
+        it("the prod policy config the CI passes is valid", async () => {
+            const r = await run(["check", plan, "--config", path.join(__dirname, "..", "..", "policy-pack", "config", "prod.json")]);
+            assert.notEqual(r.code, 2, r.err);
+        });
     });
 });

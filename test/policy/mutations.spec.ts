@@ -77,7 +77,16 @@ function wildcardCert(rs: PlanResource[]): PlanResource {
     return findBy(rs, "wildcard Certificate", (r) => kindOf(r) === "Certificate" && JSON.stringify(spec(r).dnsNames ?? []).includes("*."));
 }
 function certManagerRole(rs: PlanResource[]): PlanResource {
-    return findBy(rs, "cert-manager role assignment", (r) => r.type === "azure-native:authorization:RoleAssignment" && String((r.props as Obj).roleDefinitionId).includes("befefa01"));
+    const identity = findBy(rs, "cert-manager identity", (r) => r.type === "azure-native:managedidentity:UserAssignedIdentity" && r.name === "cert-manager-identity");
+    return findBy(rs, "cert-manager role assignment", (r) => r.type === "azure-native:authorization:RoleAssignment" && (r.propertyDependencies.principalId ?? []).includes(identity.urn));
+}
+function certManagerRoleDefinition(rs: PlanResource[]): PlanResource {
+    return findBy(rs, "cert-manager role definition", (r) => r.type === "azure-native:authorization:RoleDefinition");
+}
+/** Sets an annotation, creating the map (apps served by the wildcard certificate have none). */
+function annotate(r: PlanResource, key: string, value: string): void {
+    const m = meta(r);
+    m.annotations = { ...((m.annotations as Obj | undefined) ?? {}), [key]: value };
 }
 function aks(rs: PlanResource[]): Obj {
     return find(rs, "ManagedCluster").props as Obj;
@@ -174,8 +183,15 @@ const MUTATIONS: Mutation[] = [
     // Ingress TLS (rule 4)
     { name: "Ingress without TLS", stack: "dev", rules: ["ingress-tls"], names: `Ingress ${DEV_APP}/${DEV_APP}`,
         mutate: (rs) => { delete spec(appIngress(rs, DEV_APP)).tls; } },
-    { name: "TLS entry without a secret", stack: "prod", rules: ["ingress-tls"], names: `Ingress ${PROD_APP}/${PROD_APP}`,
-        mutate: (rs) => { delete ((spec(appIngress(rs, PROD_APP)).tls as Obj[])[0]).secretName; } },
+    { name: "TLS entry without a secret, and no wildcard certificate on the controller", stack: "prod", rules: ["ingress-tls"], names: `Ingress ${PROD_APP}/${PROD_APP}`,
+        mutate: (rs) => { delete (values(nginxRelease(rs)).controller as Obj).wildcardTLS; } },
+    { name: "TLS entry without a secret for a host the wildcard does not cover", stack: "dev", rules: ["ingress-tls"], names: `Ingress ${DEV_APP}/${DEV_APP}`,
+        mutate: (rs) => {
+            const s = spec(appIngress(rs, DEV_APP));
+            const deep = `a.b.${zoneOf(rs)}`;
+            (s.rules as Obj[])[0].host = deep;
+            (s.tls as Obj[])[0].hosts = [deep];
+        } },
     { name: "a second host outside spec.tls", stack: "staging", rules: ["ingress-tls"], names: `Ingress ${DEV_APP}/${DEV_APP}`,
         mutate: (rs) => {
             const s = spec(appIngress(rs, DEV_APP));
@@ -192,7 +208,7 @@ const MUTATIONS: Mutation[] = [
     { name: "a namespaced Issuer", stack: "dev", rules: ["cluster-issuer-only"], names: "Issuer demo/local",
         mutate: (rs) => add(rs, "kubernetes:cert-manager.io/v1:Issuer", "mut-issuer", { apiVersion: "cert-manager.io/v1", kind: "Issuer", metadata: { name: "local", namespace: DEV_APP }, spec: { selfSigned: {} } }) },
     { name: "Ingress annotated with an unknown ClusterIssuer", stack: "prod", rules: ["cluster-issuer-only"], names: `Ingress ${PROD_APP}/${PROD_APP}`,
-        mutate: (rs) => { (meta(appIngress(rs, PROD_APP)).annotations as Obj)["cert-manager.io/cluster-issuer"] = "letsencrypt"; } },
+        mutate: (rs) => { annotate(appIngress(rs, PROD_APP), "cert-manager.io/cluster-issuer", "letsencrypt"); } },
     // Ingress hygiene (rule 11)
     { name: "wildcard host on an app Ingress", stack: "dev", rules: ["ingress-hygiene"], names: `Ingress ${DEV_APP}/${DEV_APP}`,
         mutate: (rs) => {
@@ -205,7 +221,8 @@ const MUTATIONS: Mutation[] = [
         mutate: (rs) => {
             const s = spec(appIngress(rs, PROD_APP));
             (s.rules as Obj[])[0].host = "shop.example.org";
-            (s.tls as Obj[])[0].hosts = ["shop.example.org"];
+            // With its own certificate, so only the zone check can object.
+            s.tls = [{ hosts: ["shop.example.org"], secretName: "shop-tls" }];
         } },
     { name: "two Ingresses for the same host and path", stack: "staging", rules: ["ingress-hygiene"], names: "Ingress",
         mutate: (rs) => {
@@ -216,7 +233,7 @@ const MUTATIONS: Mutation[] = [
             return [...rs, copy];
         } },
     { name: "NGINX snippet annotation", stack: "dev", rules: ["ingress-hygiene"], names: `Ingress ${DEV_APP}/${DEV_APP}`,
-        mutate: (rs) => { (meta(appIngress(rs, DEV_APP)).annotations as Obj)["nginx.org/server-snippets"] = "location /x { return 200; }"; } },
+        mutate: (rs) => { annotate(appIngress(rs, DEV_APP), "nginx.org/server-snippets", "location /x { return 200; }"); } },
     { name: "snippets enabled on the controller", stack: "prod", rules: ["ingress-hygiene"], names: "nginx-ingress",
         mutate: (rs) => { ((values(nginxRelease(rs)).controller ??= {}) as Obj).enableSnippets = true; } },
     // Helm pinning (rule 6)
@@ -250,7 +267,7 @@ const MUTATIONS: Mutation[] = [
     { name: "staging issuer in prod", stack: "prod", rules: ["letsencrypt-environment"], names: "Certificate nginx-ingress/wildcard",
         mutate: (rs) => { (spec(wildcardCert(rs)).issuerRef as Obj).name = "letsencrypt-staging"; } },
     { name: "production issuer in dev", stack: "dev", rules: ["letsencrypt-environment"], names: `Ingress ${DEV_APP}/${DEV_APP}`,
-        mutate: (rs) => { (meta(appIngress(rs, DEV_APP)).annotations as Obj)["cert-manager.io/cluster-issuer"] = "letsencrypt-production"; } },
+        mutate: (rs) => { annotate(appIngress(rs, DEV_APP), "cert-manager.io/cluster-issuer", "letsencrypt-production"); } },
     // Wildcard via DNS-01 (rule 14)
     { name: "wildcard via HTTP-01", stack: "dev", rules: ["wildcard-dns01"], names: "Certificate nginx-ingress/wildcard",
         mutate: (rs) => { ((spec(issuer(rs, "letsencrypt-staging")).acme as Obj).solvers) = [{ http01: { ingress: { ingressClassName: "nginx" } } }]; } },
@@ -260,6 +277,10 @@ const MUTATIONS: Mutation[] = [
     { name: "no webhook PodDisruptionBudget in prod", stack: "prod", rules: ["cert-manager-ha"], names: "cert-manager",
         mutate: (rs) => { ((values(cmRelease(rs)).webhook as Obj).podDisruptionBudget as Obj).enabled = false; } },
     // Role scope (rule 16)
+    { name: "cert-manager given DNS Zone Contributor", stack: "dev", rules: ["dns-role-scope"], names: "RoleAssignment",
+        mutate: (rs) => { (certManagerRole(rs).props as Obj).roleDefinitionId = "/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/befefa01-2a29-4197-83a8-272ff33ce314"; } },
+    { name: "cert-manager's custom role widened to A records", stack: "prod", rules: ["dns-role-scope"], names: "RoleAssignment",
+        mutate: (rs) => { ((certManagerRoleDefinition(rs).props as Obj).permissions as Obj[])[0].actions = ["Microsoft.Network/dnszones/TXT/write", "Microsoft.Network/dnszones/A/write"]; } },
     { name: "cert-manager role at subscription scope", stack: "staging", rules: ["dns-role-scope"], names: "RoleAssignment",
         mutate: (rs) => { const p = certManagerRole(rs).props as Obj; p.scope = String(p.scope).replace(/\/resourceGroups\/.*$/, ""); } },
     { name: "cert-manager role at resource group scope", stack: "prod", rules: ["dns-role-scope"], names: "RoleAssignment",

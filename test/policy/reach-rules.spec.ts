@@ -3,7 +3,7 @@ import * as assert from "node:assert/strict";
 import type { PackConfig } from "../../policy-pack/config";
 import { DEFAULTS } from "../../policy-pack/config";
 import type { PlanResource } from "../../policy-pack/plan-resource";
-import { expectClean, expectUndecided, expectViolations, k, runRule, simpleIngress, UNKNOWN, violations } from "./helpers";
+import { expectClean, expectUndecided, expectViolations, k, runRule, simpleIngress, undecided, UNKNOWN, violations } from "./helpers";
 
 const IC_LABELS = DEFAULTS.endpoints["nginx-ingress-controller"].labels;
 const WEBHOOK_LABELS = DEFAULTS.endpoints["cert-manager-webhook"].labels;
@@ -51,11 +51,22 @@ describe("rule dns-egress-allowed (analyzer)", () => {
         assert.ok(!v.message.includes("on 53/UDP ("), v.message);
     });
     it("ignores namespaces that are not egress-isolated", async () => expectClean(await runRule("dns-egress-allowed", [k.namespace("open"), k.deployment("open", "x", { a: "b" })], CFG)));
-    it("is undecided, not violated, when a policy of the stack is unknown at preview", async () => {
-        const rs = [...app("a", { dns: false }), k.networkPolicy("a", "maybe-dns", { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: UNKNOWN } }] }] })];
+    it("is undecided, not violated, when the peer that could open DNS is unknown at preview, naming its path", async () => {
+        const rs = [...app("a", { dns: false }), k.networkPolicy("a", "maybe-dns", { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [UNKNOWN] }] })];
         const r = await runRule("dns-egress-allowed", rs, CFG);
         assert.equal(violations(r).length, 0);
-        expectUndecided(r, "NetworkPolicy a/maybe-dns");
+        expectUndecided(r, "Namespace a", "NetworkPolicy a/maybe-dns", "spec.egress[0].to[0] is unknown until the update");
+    });
+    it("an unknown ipBlock cannot open kube-dns on Cilium (CIDRs never select pods): still a violation", async () => {
+        const rs = [...app("a", { dns: false }), k.networkPolicy("a", "cidr-dns", { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: UNKNOWN } }] }] })];
+        expectViolations(await runRule("dns-egress-allowed", rs, CFG), 1, "cannot reach kube-dns");
+    });
+    it("one unknown policy leaves only the pods it may select undecided; another namespace's closed DNS is still a violation", async () => {
+        const rs = [...app("a", { dns: false }), ...app("b", { dns: false }),
+            k.networkPolicy("a", "maybe-dns", { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [UNKNOWN] }] })];
+        const r = await runRule("dns-egress-allowed", rs, CFG);
+        expectViolations(r, 1, "Namespace b");
+        expectUndecided(r, "Namespace a");
     });
 });
 
@@ -73,13 +84,29 @@ describe("rule required-flows (analyzer)", () => {
         const out = k.networkPolicy("a", "to-b", { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ namespaceSelector: nsSel("b") }], ports: [{ port: 8080, protocol: "TCP" }] }] });
         expectViolations(await runRule("required-flows", [...stack(), open, out], CFG), 1, "app namespace b is open to app namespace a", "Namespace b", "a/a → b/b on 8080/TCP");
     });
-    it("checks configured flows, including from the API server entity (Cilium) and not by ipBlock", async () => {
+    it("checks configured flows from the API server as Cilium sees it on AKS: remote-node opens the webhook; kube-apiserver and an ipBlock do not", async () => {
         const flows = { ...CFG, requiredFlows: [{ name: "apiserver-to-webhook", from: "kube-apiserver", to: "cert-manager-webhook", ports: ["10250/TCP"] }] };
         const base = [k.namespace("cert-manager"), k.defaultDeny("cert-manager"), k.allowDns("cert-manager")];
-        const byEntity = k.cnp("cert-manager", "webhook", { endpointSelector: { matchLabels: WEBHOOK_LABELS }, ingress: [{ fromEntities: ["kube-apiserver"], toPorts: [{ ports: [{ port: "10250", protocol: "TCP" }] }] }] });
+        const webhook = (from: Record<string, unknown>) => k.cnp("cert-manager", "webhook", { endpointSelector: { matchLabels: WEBHOOK_LABELS }, ingress: [{ ...from, toPorts: [{ ports: [{ port: "10250", protocol: "TCP" }] }] }] });
         const byIpBlock = k.networkPolicy("cert-manager", "webhook", { podSelector: { matchLabels: WEBHOOK_LABELS }, policyTypes: ["Ingress"], ingress: [{ from: [{ ipBlock: { cidr: "10.10.4.0/28" } }], ports: [{ port: 10250 }] }] });
-        expectClean(await runRule("required-flows", [...base, byEntity], flows));
+        expectClean(await runRule("required-flows", [...base, webhook({ fromEntities: ["remote-node", "host"] })], flows));
+        // cilium/cilium issue 31711: on AKS fromEntities kube-apiserver never matches the API server's calls into pods.
+        expectViolations(await runRule("required-flows", [...base, webhook({ fromEntities: ["kube-apiserver"] })], flows), 1, "apiserver-to-webhook", "remote-node identity");
         expectViolations(await runRule("required-flows", [...base, byIpBlock], flows), 1, "apiserver-to-webhook", "Namespace cert-manager");
+    });
+    it("is undecided, naming the feature, when the flow depends on a rule the analyzer does not evaluate (toFQDNs)", async () => {
+        const flows = { ...CFG, externals: { acme: "172.65.32.248/32" }, requiredFlows: [{ name: "to-acme", from: "cert-manager-controller", to: "acme", ports: ["443/TCP"] }],
+            endpoints: { ...CFG.endpoints, "cert-manager-controller": DEFAULTS.endpoints["cert-manager-controller"] } };
+        const base = [k.namespace("cert-manager"), k.defaultDeny("cert-manager"), k.allowDns("cert-manager"),
+            k.cnp("cert-manager", "acme", { endpointSelector: { matchLabels: DEFAULTS.endpoints["cert-manager-controller"].labels }, egress: [{ toFQDNs: [{ matchName: "acme-v02.api.letsencrypt.org" }], toPorts: [{ ports: [{ port: "443", protocol: "TCP" }] }] }] })];
+        const r = await runRule("required-flows", base, flows);
+        assert.equal(violations(r).length, 0);
+        expectUndecided(r, "to-acme", "toFQDNs: FQDN rules are not evaluated");
+        assert.ok(!undecided(r).some((f) => /unknown until the update/.test(f.message)), "an unmodelled feature is not reported as an unknown value");
+    });
+    it("a required flow naming an endpoint the config does not define is an error, not a silent skip", async () => {
+        const flows = { ...CFG, requiredFlows: [{ name: "typo", from: "cert-manager-webhok", to: "kube-apiserver", ports: ["443/TCP"] }] };
+        await assert.rejects(runRule("required-flows", app("a"), flows), /requiredFlows\[0\]\.from = "cert-manager-webhok" \(flow typo\) is not an endpoint, an external or kube-apiserver/);
     });
     it("skips flows whose endpoints the stack does not have", async () => {
         const flows = { ...CFG, requiredFlows: [{ name: "x", from: "cert-manager-webhook", to: "kube-apiserver", ports: ["443/TCP"] }] };

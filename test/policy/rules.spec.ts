@@ -50,17 +50,31 @@ describe("rule namespace-default-deny", () => {
         expectViolations(r, 3, "has no default-deny");
     });
     it("skips exempt namespaces", async () => expectClean(await runRule("namespace-default-deny", [k.namespace("a")], { exemptNamespaces: ["a"] })));
-    it("is undecided, not crashing, when the only policy's spec is unknown", async () => {
+    it("is undecided, naming the unknown path, when the only policy that could be the deny has an unknown selector", async () => {
         const r = await runRule("namespace-default-deny", [k.namespace("a"), k.networkPolicy("a", "d", { podSelector: UNKNOWN as unknown as object, policyTypes: ["Ingress", "Egress"] })]);
         assert.equal(violations(r).length, 0);
-        expectUndecided(r, "Namespace a", "unknown spec");
+        expectUndecided(r, "Namespace a", "NetworkPolicy a/d", ".spec.podSelector unknown");
     });
-    it("is undecided, not violated, when a default deny's namespace is unknown at preview", async () => {
+    it("is undecided, not violated, when a policy that could be the default deny has an unknown namespace", async () => {
         const deny = k.defaultDeny("a");
         (deny.props.metadata as Record<string, unknown>).namespace = UNKNOWN;
         const r = await runRule("namespace-default-deny", [k.namespace("a"), deny]);
         assert.equal(violations(r).length, 0);
-        expectUndecided(r, "Namespace a", "namespace is unknown");
+        expectUndecided(r, "Namespace a", ".metadata.namespace unknown");
+    });
+    it("an unknown-namespace policy whose known shape can never be a deny (an allow rule) does not hide a missing deny", async () => {
+        const allow = k.networkPolicy("x", "allow", { podSelector: {}, policyTypes: ["Ingress", "Egress"], ingress: [{ from: [{ podSelector: {} }] }] });
+        (allow.props.metadata as Record<string, unknown>).namespace = UNKNOWN;
+        const selecting = k.networkPolicy("x", "some-pods", { podSelector: { matchLabels: { app: UNKNOWN } }, policyTypes: ["Ingress", "Egress"] });
+        (selecting.props.metadata as Record<string, unknown>).namespace = UNKNOWN;
+        const oneType = k.networkPolicy("x", "ingress-only", { podSelector: {}, policyTypes: ["Ingress"], egress: UNKNOWN });
+        (oneType.props.metadata as Record<string, unknown>).namespace = UNKNOWN;
+        expectViolations(await runRule("namespace-default-deny", [k.namespace("a"), allow, selecting, oneType]), 1, "Namespace a", "has no default-deny");
+    });
+    it("a known default deny settles its namespace whatever other policies leave unknown", async () => {
+        const unknownSpec = k.networkPolicy("a", "u", {});
+        unknownSpec.props.spec = UNKNOWN;
+        expectClean(await runRule("namespace-default-deny", [k.namespace("a"), k.defaultDeny("a"), unknownSpec]));
     });
 });
 
@@ -80,9 +94,20 @@ describe("rule workload-default-deny", () => {
         const cron = resource("kubernetes:batch/v1:CronJob", "cj", { kind: "CronJob", metadata: { name: "cj", namespace: "a" }, spec: { jobTemplate: { spec: { template: { metadata: { labels: { app: "cj" } }, spec: {} } } } } });
         expectViolations(await runRule("workload-default-deny", [cron]), 1, "CronJob a/cj");
     });
-    it("is undecided when the workload's labels are unknown", async () => {
+    it("is undecided when the workload's labels are unknown, naming the path", async () => {
         const d = k.deployment("a", "web", { app: UNKNOWN });
-        expectUndecided(await runRule("workload-default-deny", [d]), "Deployment a/web");
+        expectUndecided(await runRule("workload-default-deny", [d]), "Deployment a/web", ".spec.template.metadata.labels.app");
+    });
+    it("a policy with an unknown namespace keeps only the directions it could deny undecided", async () => {
+        const ingressOnly = k.networkPolicy("x", "i", { podSelector: {}, policyTypes: ["Ingress"] });
+        (ingressOnly.props.metadata as Record<string, unknown>).namespace = UNKNOWN;
+        const r = await runRule("workload-default-deny", [dep, ingressOnly]);
+        expectViolations(r, 1, "for Egress");
+        expectUndecided(r, "Deployment a/web", "Ingress: NetworkPolicy", ".metadata.namespace unknown");
+    });
+    it("a policy whose selector certainly misses the pods does not count, even with unknown parts", async () => {
+        const other = k.networkPolicy("a", "other", { podSelector: { matchLabels: { app: "db", tier: UNKNOWN } }, policyTypes: ["Ingress", "Egress"] });
+        expectViolations(await runRule("workload-default-deny", [dep, other]), 1, "Ingress and Egress");
     });
 });
 
@@ -131,6 +156,30 @@ describe("rule ingress-tls", () => {
     });
     it("is undecided (advisory) when the rules are unknown", async () => {
         expectUndecided(await runRule("ingress-tls", [k.ingress("a", "x", { tls: [], rules: UNKNOWN })]), "Ingress a/x");
+    });
+
+    // F5 NGINX v5.5.4 (internal/configs/ingress.go, addSSLConfig) serves a secretless TLS host with -wildcard-tls-secret.
+    const controller = (wildcardSecret: unknown, cls = "nginx") => k.release("nginx-ingress", {
+        chart: "oci://ghcr.io/nginx/charts/nginx-ingress", namespace: "nginx-ingress",
+        values: { controller: { ingressClass: { name: cls }, wildcardTLS: { secret: wildcardSecret } } },
+    });
+    const wildcardCert = k.certificate("nginx-ingress", "wildcard", { secretName: "wildcard-tls", dnsNames: ["*.example.com", "example.com"], issuerRef: { name: "le", kind: "ClusterIssuer" } });
+    const secretless = (host: string, cls = "nginx") => k.ingress("a", "w", { ingressClassName: cls, tls: [{ hosts: [host] }], rules: [{ host }] });
+
+    it("passes a secretless TLS host the controller's wildcard certificate covers", async () => {
+        expectClean(await runRule("ingress-tls", [controller("nginx-ingress/wildcard-tls"), wildcardCert, secretless("w.example.com")]));
+    });
+    it("flags a secretless TLS host when the controller serves no wildcard, or one that does not cover it, or of another class", async () => {
+        expectViolations(await runRule("ingress-tls", [secretless("w.example.com")]), 1, "no secretName", "no ingress controller of class nginx");
+        expectViolations(await runRule("ingress-tls", [controller(""), wildcardCert, secretless("w.example.com")]), 1, "no secretName");
+        expectViolations(await runRule("ingress-tls", [controller("nginx-ingress/wildcard-tls"), wildcardCert, secretless("a.b.example.com")]), 1, "a.b.example.com");
+        expectViolations(await runRule("ingress-tls", [controller("nginx-ingress/wildcard-tls"), wildcardCert, secretless("w.example.org")]), 1, "w.example.org");
+        expectViolations(await runRule("ingress-tls", [controller("nginx-ingress/wildcard-tls", "internal"), wildcardCert, secretless("w.example.com")]), 1, "class nginx");
+    });
+    it("is undecided, not passed, when the controller's wildcard secret is unknown at preview", async () => {
+        const r = await runRule("ingress-tls", [controller(UNKNOWN), wildcardCert, secretless("w.example.com")]);
+        assert.equal(violations(r).length, 0);
+        expectUndecided(r, "Ingress a/w", "wildcard certificate covers it is unknown");
     });
 });
 
@@ -224,7 +273,29 @@ describe("rule no-broad-allows", () => {
             k.networkPolicy("a", "u", { podSelector: {}, egress: [{ to: [{ ipBlock: { cidr: UNKNOWN } }], ports: [{ port: 5432 }] }] }),
             k.networkPolicy("b", "open", { podSelector: {}, ingress: [{}] })]);
         expectViolations(r, 1, "NetworkPolicy b/open");
-        expectUndecided(r, "NetworkPolicy a/u");
+        expectUndecided(r, "NetworkPolicy a/u", "egress[0]", ".spec.egress.0.to.0.ipBlock.cidr");
+    });
+    it("an unknown CIDR in ingress does not hide egress [{}] of the same policy: the known rule is a violation", async () => {
+        const r = await runRule("no-broad-allows", [k.networkPolicy("a", "mixed", { podSelector: {}, policyTypes: ["Ingress", "Egress"], ingress: [{ from: [{ ipBlock: { cidr: UNKNOWN } }], ports: [{ port: 8080 }] }], egress: [{}] })]);
+        expectViolations(r, 1, "NetworkPolicy a/mixed", "egress[0] allows all destinations on all ports");
+        expectUndecided(r, "ingress[0]", ".spec.ingress.0.from.0.ipBlock.cidr");
+    });
+    it("a known broad peer beside an unknown one is a violation; an unknown peer that could not make a violation passes", async () => {
+        const both = k.networkPolicy("a", "both", { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [UNKNOWN, { ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ port: 5432 }] }] });
+        expectViolations(await runRule("no-broad-allows", [both]), 1, "egress[0] opens 5432/TCP to 0.0.0.0/0");
+        // Egress on 443 only (an allowed broad port): even if the unknown peer is 0.0.0.0/0 it is fine.
+        expectClean(await runRule("no-broad-allows", [k.networkPolicy("a", "https", { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: UNKNOWN } }], ports: [{ port: 443, protocol: "TCP" }] }] })]));
+    });
+    it("an unknown port next to the known ones: a known bad port is a violation, otherwise undecided", async () => {
+        const mk = (ports: unknown[]) => k.networkPolicy("a", "p", { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports }] });
+        expectViolations(await runRule("no-broad-allows", [mk([{ port: 5432 }, { port: UNKNOWN }])]), 1, "5432/TCP");
+        expectUndecided(await runRule("no-broad-allows", [mk([{ port: 443 }, { port: UNKNOWN }])]), "egress[0] opens 443/TCP to 0.0.0.0/0", ".spec.egress.0.ports.1.port");
+    });
+    it("an unknown name or namespace is undecided only when broadAllowExceptions could except it", async () => {
+        const open = k.networkPolicy("a", "open", { podSelector: {}, ingress: [{}] });
+        (open.props.metadata as Record<string, unknown>).namespace = UNKNOWN;
+        expectViolations(await runRule("no-broad-allows", [open]), 1, "all sources to all ports");
+        expectUndecided(await runRule("no-broad-allows", [open], { broadAllowExceptions: ["legacy/*"] }), "unless it is in broadAllowExceptions", ".metadata.namespace");
     });
 });
 
@@ -333,21 +404,49 @@ describe("rule dns-role-scope", () => {
         resource("azure-native:managedidentity:UserAssignedIdentity", "cm", { resourceName: "cm" }),
         resource("azure-native:managedidentity:FederatedIdentityCredential", "fic", { subject: "system:serviceaccount:cert-manager:cert-manager" }, "dev", { propertyDependencies: { resourceName: [idUrn] } }),
     ];
+    const roleUrn = "urn:pulumi:dev::aks-platform::azure-native:authorization:RoleDefinition::txt";
+    const txtRole = (actions: string[]) => resource("azure-native:authorization:RoleDefinition", "txt", { roleName: "txt", permissions: [{ actions }] });
+    const TXT = "11111111-2222-4333-8444-555555555555";
     const ra = (scope: string, role: string, scopeDeps: string[] = []) => resource("azure-native:authorization:RoleAssignment", "ra", { principalId: "p", roleDefinitionId: `/providers/Microsoft.Authorization/roleDefinitions/${role}`, scope }, "dev",
-        { propertyDependencies: { principalId: [idUrn], scope: scopeDeps } });
+        { propertyDependencies: { principalId: [idUrn], scope: scopeDeps, roleDefinitionId: role === TXT ? [roleUrn] : [] } });
     const DZC = "befefa01-2a29-4197-83a8-272ff33ce314";
-    it("passes a zone-scoped assignment", async () => expectClean(await runRule("dns-role-scope", [...base, ra("/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/dnszones/example.com", DZC)])));
+    const zoneScope = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/dnszones/example.com";
+    const txtOnly = txtRole(["Microsoft.Network/dnszones/TXT/read", "Microsoft.Network/dnszones/TXT/write", "Microsoft.Network/dnszones/TXT/delete"]);
+    it("passes a zone-scoped assignment of a TXT-only role", async () => expectClean(await runRule("dns-role-scope", [...base, txtOnly, ra(zoneScope, TXT)])));
     it("flags subscription and resource-group scopes", async () => {
-        expectViolations(await runRule("dns-role-scope", [...base, ra("/subscriptions/s", DZC)]), 1, "subscription", "RoleAssignment \"ra\"");
+        expectViolations(await runRule("dns-role-scope", [...base, txtOnly, ra("/subscriptions/s", TXT)]), 1, "subscription", "RoleAssignment \"ra\"");
         expectViolations(await runRule("dns-role-scope", [...base, ra("/subscriptions/s/resourceGroups/rg", "other-role")]), 1, "resource group");
+    });
+    it("flags DNS Zone Contributor for cert-manager, even on the zone (it can rewrite every record)", async () => {
+        expectViolations(await runRule("dns-role-scope", [...base, ra(zoneScope, DZC)]), 1, "DNS Zone Contributor", "TXT");
+    });
+    it("flags a custom role that grants more than TXT record sets", async () => {
+        const wide = txtRole(["Microsoft.Network/dnszones/TXT/write", "Microsoft.Network/dnszones/A/write"]);
+        expectViolations(await runRule("dns-role-scope", [...base, wide, ra(zoneScope, TXT)]), 1, "Microsoft.Network/dnszones/A/write");
+        const star = txtRole(["Microsoft.Network/dnszones/*"]);
+        expectViolations(await runRule("dns-role-scope", [...base, star, ra(zoneScope, TXT)]), 1, "Microsoft.Network/dnszones/*");
     });
     it("ignores other principals' roles", async () => {
         const other = resource("azure-native:authorization:RoleAssignment", "aks-net", { principalId: "x", roleDefinitionId: "/r/4d97b98b", scope: "/subscriptions/s/resourceGroups/rg" });
         expectClean(await runRule("dns-role-scope", [...base, other]));
     });
-    it("at preview, an unknown scope computed from the zone passes; from anything else it is undecided", async () => {
-        expectClean(await runRule("dns-role-scope", [...base, ra(UNKNOWN, DZC, [zoneUrn])]));
-        expectUndecided(await runRule("dns-role-scope", [...base, ra(UNKNOWN, DZC, [])]), "scope is unknown");
+    it("at preview, an unknown scope is undecided even when computed from the zone (which id it will be is not known)", async () => {
+        const r = await runRule("dns-role-scope", [...base, ra(UNKNOWN, DZC, [zoneUrn])]);
+        assert.equal(violations(r).length, 0);
+        expectUndecided(r, "RoleAssignment \"ra\"", "scope is unknown until the update (computed from azure-native:dns:Zone)");
+        expectUndecided(await runRule("dns-role-scope", [...base, ra(UNKNOWN, DZC, [])]), "computed from nothing in the stack");
+    });
+    it("an unknown role of another principal is undecided when the scope is not a zone (it may be DNS Zone Contributor)", async () => {
+        const other = resource("azure-native:authorization:RoleAssignment", "other", { principalId: "x", roleDefinitionId: UNKNOWN, scope: "/subscriptions/s/resourceGroups/rg" });
+        expectUndecided(await runRule("dns-role-scope", [...base, other]), "roleDefinitionId is unknown");
+        const zoned = resource("azure-native:authorization:RoleAssignment", "zoned", { principalId: "x", roleDefinitionId: UNKNOWN, scope: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/dnszones/example.com" });
+        expectClean(await runRule("dns-role-scope", [...base, zoned]));
+    });
+    it("an identity federated with an unknown subject may be cert-manager's: its non-zone assignments are undecided", async () => {
+        const fic = resource("azure-native:managedidentity:FederatedIdentityCredential", "fic", { subject: UNKNOWN }, "dev", { propertyDependencies: { resourceName: [idUrn] } });
+        const r = await runRule("dns-role-scope", [base[0], base[1], fic, ra("/subscriptions/s/resourceGroups/rg", "other-role")]);
+        assert.equal(violations(r).length, 0);
+        expectUndecided(r, "subject is unknown");
     });
 });
 

@@ -2,7 +2,11 @@
  * Reading resources: type tokens, safe accessors over the runtime's props (plain data or the
  * unknown-checking proxy), label selectors, and how a resource is named in messages.
  */
+import { UnknownValueError } from "@pulumi/policy";
+import { isUnknownValue, UnknownValue } from "../../analysis/types";
 import type { Subject } from "./rule";
+
+export { isUnknownValue, UnknownValue };
 
 export const T = {
     namespace: "kubernetes:core/v1:Namespace",
@@ -78,15 +82,84 @@ export function strMap(v: unknown): Record<string, string> {
     return out;
 }
 
-/** A deep plain copy; reading through the runtime's proxy, so an unknown anywhere throws. */
-export function toPlain(v: unknown): unknown {
-    if (Array.isArray(v)) return v.map(toPlain);
+/**
+ * The runtime's sentinels for values unknown at preview (@pulumi/policy 1.21.0, proxy.js: string,
+ * number, boolean, array, asset, archive, object); its proxy throws UnknownValueError on reading one.
+ */
+const UNKNOWN_SENTINELS: ReadonlySet<string> = new Set([
+    "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+    "3eeb2bf0-c639-47a8-9e75-3b44932eb421",
+    "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",
+    "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",
+    "030794c1-ac77-496b-92df-f27374a8bd58",
+    "e48ece36-62e2-4504-bad9-02848725956a",
+    "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",
+]);
+
+/**
+ * The key the runtime's proxy answers with its raw target (@pulumi/policy 1.21.0, proxy.js
+ * `getSpecialProxyTarget`, internal to the SDK, which the pack pins exactly). Reading the raw object
+ * once is far cheaper than a proxy per property; without it (plain objects, another SDK) the copy
+ * reads through the proxy instead, with the same result.
+ */
+const PROXY_TARGET = "__getSpecialProxyTarget";
+
+function markUnknowns(v: unknown, path: string): unknown {
+    if (typeof v === "string") return UNKNOWN_SENTINELS.has(v) ? new UnknownValue(path) : v;
+    if (Array.isArray(v)) return v.map((x, i) => markUnknowns(x, `${path}.${i}`));
     if (isObj(v)) {
         const out: Obj = {};
-        for (const k of Object.keys(v)) out[k] = toPlain(v[k]);
+        for (const k of Object.keys(v)) out[k] = markUnknowns(v[k], `${path}.${k}`);
         return out;
     }
     return v;
+}
+
+/**
+ * A deep plain copy in which every value unknown at preview becomes an `UnknownValue` naming its
+ * path (e.g. `.spec.ingress.0.from.0.ipBlock.cidr`), so a rule (and the analyzer) can decide what
+ * the known parts decide and leave undecided only what depends on an unknown.
+ */
+export function withUnknowns(v: unknown, path = ""): unknown {
+    if (typeof v === "object" && v !== null) {
+        const target = (v as Record<string, unknown>)[PROXY_TARGET];
+        if (typeof target === "object" && target !== null) return markUnknowns(target, path);
+    }
+    return withUnknownsThroughProxy(v, path);
+}
+
+/** The same copy, read property by property through the runtime's proxy (catching its UnknownValueError). */
+export function withUnknownsThroughProxy(v: unknown, path = ""): unknown {
+    if (Array.isArray(v)) {
+        const out: unknown[] = [];
+        for (let i = 0; i < v.length; i++) out.push(childWithUnknowns(v, i, `${path}.${i}`));
+        return out;
+    }
+    if (isObj(v)) {
+        const out: Obj = {};
+        for (const k of Object.keys(v)) out[k] = childWithUnknowns(v, k, `${path}.${k}`);
+        return out;
+    }
+    return typeof v === "string" && UNKNOWN_SENTINELS.has(v) ? new UnknownValue(path) : v;
+}
+
+function childWithUnknowns(parent: unknown, key: string | number, path: string): unknown {
+    let value: unknown;
+    try {
+        value = (parent as Record<string | number, unknown>)[key];
+    } catch (e) {
+        if (e instanceof UnknownValueError) return new UnknownValue(path);
+        throw e;
+    }
+    return withUnknownsThroughProxy(value, path);
+}
+
+/** The paths of the unknown values inside a `withUnknowns` copy. */
+export function unknownPaths(v: unknown): string[] {
+    if (isUnknownValue(v)) return [v.path];
+    if (Array.isArray(v)) return v.flatMap(unknownPaths);
+    if (isObj(v)) return Object.values(v).flatMap(unknownPaths);
+    return [];
 }
 
 /** Namespace of a namespaced Kubernetes object (the provider's default namespace is `default`). */

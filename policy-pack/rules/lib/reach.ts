@@ -4,9 +4,9 @@
  * from the config's `endpoints` for pods the stack does not declare (Helm chart pods are opaque at
  * preview, kube-dns and Prometheus live outside the stack).
  *
- * Unknown values: a policy whose spec is unknown at preview is left out of the model and recorded;
- * a flow that is closed in such a partial model is "undecided", not a violation (the missing policy
- * could be the one that opens it).
+ * Unknown values: policies and Namespaces go to the analyzer with their preview-time unknowns marked
+ * (`withUnknowns`), so a check that depends on one is inconclusive and every other check is decided.
+ * A workload whose pod labels are unknown cannot be placed: it is left out, and undecided.
  */
 import type { PolicyResource } from "@pulumi/policy";
 import type { EndpointSpec, PackConfig } from "../../config";
@@ -15,24 +15,25 @@ import {
     helmNamespace,
     isHelm,
     isObj,
-    metaName,
+    isUnknownValue,
     Obj,
     podTemplateOf,
     Probe,
     ResourceLike,
     subjectOf,
     T,
-    toPlain,
+    unknownPaths,
+    withUnknowns,
     WORKLOAD_TYPES,
 } from "./k8s";
 import { Reporter, Subject } from "./rule";
 
-import type { Analysis, Probe as AnalyzerProbe, Protocol, Verdict } from "../../analysis";
+import { analyze, APISERVER_ID } from "../../analysis";
+import type { Analysis, Probe as AnalyzerProbe, Protocol, Status, Verdict } from "../../analysis";
 export type { Analysis, Verdict } from "../../analysis";
-import * as analyzerModule from "../../analysis";
 
 /** Cilium's reserved identity for the API server; the analyzer names that endpoint the same. */
-export const API_SERVER = "kube-apiserver";
+export const API_SERVER = APISERVER_ID;
 export const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
 
 export interface PodInfo {
@@ -52,40 +53,48 @@ export interface Model {
     pods: PodInfo[];
     /** Config endpoint name → analyzer id, for endpoints present in this stack. */
     endpointIds: Map<string, string>;
-    /** Namespaces the stack creates → their resource. */
+    /** Namespaces the stack creates → their resource (labels as known; unknown values left out). */
     namespaces: Map<string, ResourceLike & { labels: Record<string, string> }>;
-    /** Policies left out because part of them is unknown at preview. */
-    partial: string[];
     /** What building the model could not decide (unknown values), replayed into each rule's reporter. */
     undecided: string[];
     dataplane: "kubernetes" | "cilium";
 }
 
-function containerPorts(spec: Obj): PodInfo["ports"] {
-    const out: PodInfo["ports"] = [];
-    for (const c of [...(Array.isArray(spec.containers) ? spec.containers : []), ...(Array.isArray(spec.initContainers) ? spec.initContainers : [])]) {
-        for (const p of Array.isArray(get(c, "ports")) ? (get(c, "ports") as unknown[]) : []) {
-            const port = Number(get(p, "containerPort"));
-            if (!Number.isInteger(port)) continue;
+/** Container ports of a pod spec (a `withUnknowns` copy); ports with an unknown part are left out and their paths returned. */
+function containerPorts(spec: unknown): { ports: PodInfo["ports"]; unknown: string[] } {
+    const ports: PodInfo["ports"] = [];
+    const unknown = unknownPaths(get(spec, "containers")).concat(unknownPaths(get(spec, "initContainers")));
+    const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+    for (const c of [...list(get(spec, "containers")), ...list(get(spec, "initContainers"))]) {
+        for (const p of list(get(c, "ports"))) {
+            const port = get(p, "containerPort");
             const name = get(p, "name");
-            out.push({ name: typeof name === "string" ? name : undefined, port, protocol: String(get(p, "protocol") ?? "TCP") });
+            const protocol = get(p, "protocol");
+            if (typeof port !== "number" || !Number.isInteger(port) || isUnknownValue(name) || isUnknownValue(protocol)) continue;
+            ports.push({ name: typeof name === "string" ? name : undefined, port, protocol: typeof protocol === "string" ? protocol : "TCP" });
         }
     }
-    return out;
+    return { ports, unknown };
 }
 
-function namespaceObject(name: string, labels: Record<string, string>): Obj {
-    return { apiVersion: "v1", kind: "Namespace", metadata: { name, labels: { ...labels, [NAMESPACE_NAME_LABEL]: name } } };
-}
-
-function podObject(id: string, e: EndpointSpec): Obj {
+function podObject(id: string, e: Pick<EndpointSpec, "labels" | "ports">, serviceAccountName?: string): Obj {
     const [namespace, name] = id.split("/");
     return {
         apiVersion: "v1",
         kind: "Pod",
         metadata: { name, namespace, labels: { ...e.labels } },
-        spec: { containers: [{ name: "main", ports: e.ports.map((p) => ({ ...(p.name ? { name: p.name } : {}), containerPort: p.port, protocol: p.protocol })) }] },
+        spec: {
+            ...(serviceAccountName ? { serviceAccountName } : {}),
+            containers: [{ name: "main", ports: e.ports.map((p) => ({ ...(p.name ? { name: p.name } : {}), containerPort: p.port, protocol: p.protocol })) }],
+        },
     };
+}
+
+/** Where a workload's pod template lives (a CronJob's under jobTemplate; a Pod is its own). */
+function templateOf(type: string, o: Obj): unknown {
+    const kind = WORKLOAD_TYPES[type];
+    if (kind === "Pod") return o;
+    return kind === "CronJob" ? get(o, "spec", "jobTemplate", "spec", "template") : get(o, "spec", "template");
 }
 
 /** The analyzer refused the stack's objects. */
@@ -117,70 +126,97 @@ export interface ModelOptions {
     anyPodProbes?: boolean;
 }
 
+/** The analyzer's input and options as a string: two rules given equal stacks share one analysis. */
+const analyses = new Map<string, Analysis>();
+const ANALYSES_KEPT = 8;
+
 /**
- * The analyzer model of the stack; unknown parts are reported undecided through `rep`. Models are
- * cached per resource list and config, so the two reachability rules share one (the engine hands
- * every stack rule the same list; Pulumi's runtime builds a new list per rule, which just misses).
+ * The analyzer model of the stack; unknown parts are reported undecided through `rep`. The analysis
+ * (the expensive part) is cached by its input's content: @pulumi/policy hands every stack rule a
+ * freshly deserialized resource list, so two reachability rules of one preview see equal content in
+ * different objects, and share one analysis.
  */
 export async function buildModel(resources: PolicyResource[], cfg: PackConfig, rep: Reporter, options: ModelOptions = {}): Promise<Model> {
-    const key = `${JSON.stringify(cfg)}|${options.anyPodProbes === true}`;
-    let byKey = modelCache.get(resources);
-    if (!byKey) {
-        byKey = new Map();
-        modelCache.set(resources, byKey);
-    }
-    let model = byKey.get(key);
-    if (!model) {
-        model = buildModelUncached(resources, cfg, options);
-        byKey.set(key, model);
-    }
-    const m = await model;
+    const m = await Promise.resolve().then(() => buildModelUncached(resources, cfg, options));
     rep.addUndecided(m.undecided);
     return m;
 }
 
-const modelCache = new WeakMap<PolicyResource[], Map<string, Promise<Model>>>();
+function analysisOf(objects: unknown[], cfg: PackConfig): Analysis {
+    const key = JSON.stringify([objects, cfg.dataplane, cfg.externals]);
+    let analysis = analyses.get(key);
+    if (!analysis) {
+        try {
+            analysis = analyze(objects, { dataplane: cfg.dataplane, externals: { ...cfg.externals } });
+        } catch (e) {
+            // Invalid objects (a bad CIDR, an unknown operator): the API server would reject them too.
+            throw new InvalidPolicies(e instanceof Error ? e.message : String(e));
+        }
+        if (analyses.size >= ANALYSES_KEPT) analyses.delete(analyses.keys().next().value ?? "");
+        analyses.set(key, analysis);
+    }
+    return analysis;
+}
 
-async function buildModelUncached(resources: PolicyResource[], cfg: PackConfig, options: ModelOptions): Promise<Model> {
+function buildModelUncached(resources: PolicyResource[], cfg: PackConfig, options: ModelOptions): Model {
     const rep = new Reporter("reachability model", () => undefined);
-    const objects: Obj[] = [];
+    const objects: unknown[] = [];
     const pods: PodInfo[] = [];
-    const partial: string[] = [];
     const namespaces = new Map<string, ResourceLike & { labels: Record<string, string> }>();
     const helmNamespaces = new Set<string>();
     const seenNs = new Set<string>();
 
     for (const r of resources) {
+        const isPolicy = r.type === T.networkPolicy || r.type === T.ciliumNetworkPolicy;
+        if (r.type !== T.namespace && !isHelm(r.type) && !isPolicy && WORKLOAD_TYPES[r.type] === undefined) continue;
+        if (isPolicy) {
+            const o = withUnknowns(r.props) as Obj;
+            const meta = isObj(o.metadata) && !isUnknownValue(o.metadata) ? o.metadata : {};
+            objects.push({ ...o, metadata: { ...meta, name: meta.name ?? r.name, namespace: meta.namespace ?? "default" } });
+            continue;
+        }
+        // Naming a resource reads its props through the proxy: only for the kinds the model reads.
         const subject = subjectOf(r);
         if (r.type === T.namespace) {
             rep.guard(subject, () => {
-                const name = metaName(r);
-                if (!name) return;
-                const labels = (toPlain(get(r.props, "metadata", "labels")) ?? {}) as Record<string, string>;
-                namespaces.set(name, { ...r, labels });
+                const o = withUnknowns(r.props) as Obj;
+                const name = get(o, "metadata", "name");
+                if (isUnknownValue(name)) {
+                    rep.undecided(subject, `${name.path} is unknown until the update, so its pods and policies cannot be placed`);
+                    return;
+                }
+                if (typeof name !== "string" || name === "") return;
+                const labels = get(o, "metadata", "labels");
+                const known: Record<string, string> = {};
+                if (isObj(labels) && !isUnknownValue(labels)) for (const [k, v] of Object.entries(labels)) if (typeof v === "string") known[k] = v;
+                namespaces.set(name, { ...r, labels: known });
                 seenNs.add(name);
-                objects.push(namespaceObject(name, labels));
+                // Unknown label values stay marked: the analyzer leaves selectors on them undecided.
+                objects.push({ apiVersion: "v1", kind: "Namespace", metadata: { name, labels: isObj(labels) || isUnknownValue(labels) ? labels : {} } });
             });
         } else if (isHelm(r.type)) {
             rep.guard(subject, () => helmNamespaces.add(helmNamespace(r)));
-        } else if (r.type === T.networkPolicy || r.type === T.ciliumNetworkPolicy) {
-            try {
-                const o = toPlain(r.props) as Obj;
-                const meta = isObj(o.metadata) ? o.metadata : {};
-                objects.push({ ...o, metadata: { ...meta, name: meta.name ?? r.name, namespace: meta.namespace ?? "default" } });
-            } catch (e) {
-                partial.push(subject.label);
-                rep.guard(subject, () => { throw e; });
-            }
         } else if (WORKLOAD_TYPES[r.type] !== undefined) {
             rep.guard(subject, () => {
-                const o = toPlain(r.props) as Obj;
+                const o = withUnknowns(r.props) as Obj;
+                const template = templateOf(r.type, o);
+                const placement = [get(o, "metadata"), get(o, "metadata", "name"), get(o, "metadata", "namespace"), isUnknownValue(template) ? template : get(template, "metadata"),
+                    get(template, "metadata", "labels"), get(template, "spec"), get(template, "spec", "serviceAccountName")];
+                const unknown = placement.flatMap((v) => (isUnknownValue(v) ? [v.path] : [])).concat(unknownPaths(get(template, "metadata", "labels")));
+                if (unknown.length > 0) {
+                    rep.undecided(subject, `${[...new Set(unknown)].join(", ")} ${unknown.length === 1 ? "is" : "are"} unknown until the update, so its pods cannot be placed or selected`);
+                    return;
+                }
+                const tpl = podTemplateOf({ ...r, props: o });
                 const meta = isObj(o.metadata) ? o.metadata : {};
                 const name = String(meta.name ?? r.name);
                 const namespace = String(meta.namespace ?? "default");
-                objects.push({ ...o, metadata: { ...meta, name, namespace } });
-                const tpl = podTemplateOf(r);
-                pods.push({ id: `${namespace}/${name}`, namespace, labels: tpl?.labels ?? {}, ports: tpl ? containerPorts(tpl.spec) : [], resource: r });
+                const { ports, unknown: unknownPorts } = containerPorts(tpl?.spec);
+                if (unknownPorts.length > 0) rep.undecided(subject, `${unknownPorts.join(", ")} ${unknownPorts.length === 1 ? "is" : "are"} unknown until the update, so checks on its container ports are incomplete`);
+                const sa = get(tpl?.spec, "serviceAccountName");
+                // Only what the analyzer reads: labels, container ports, service account (an unknown image or env does not matter).
+                objects.push(podObject(`${namespace}/${name}`, { labels: tpl?.labels ?? {}, ports: ports.map((p) => ({ ...p, protocol: p.protocol as Protocol })) }, typeof sa === "string" ? sa : undefined));
+                pods.push({ id: `${namespace}/${name}`, namespace, labels: tpl?.labels ?? {}, ports, resource: r });
             });
         }
     }
@@ -201,22 +237,10 @@ async function buildModelUncached(resources: PolicyResource[], cfg: PackConfig, 
             pods.push({ id, namespace: ns, labels: {}, ports: [] });
         }
     }
-    // Namespaces the pods live in but the stack does not create (kube-system, monitoring, ...).
-    for (const p of pods) {
-        if (seenNs.has(p.namespace)) continue;
-        seenNs.add(p.namespace);
-        objects.push(namespaceObject(p.namespace, {}));
-    }
+    // Namespaces the stack does not create (kube-system, monitoring, ...) get no Namespace object:
+    // the analyzer then knows only their name label, and anything that needs more is inconclusive.
 
-    const analyzer = analyzerModule;
-    let analysis: Analysis;
-    try {
-        analysis = analyzer.analyze(objects, { dataplane: cfg.dataplane, externals: { ...cfg.externals } });
-    } catch (e) {
-        // Invalid objects (a bad CIDR, an unknown operator): the API server would reject them too.
-        throw new InvalidPolicies(e instanceof Error ? e.message : String(e));
-    }
-    return { analysis, pods, endpointIds, namespaces, partial, undecided: rep.undecidedReasonsList(), dataplane: cfg.dataplane };
+    return { analysis: analysisOf(objects, cfg), pods, endpointIds, namespaces, undecided: rep.undecidedReasonsList(), dataplane: cfg.dataplane };
 }
 
 /** The resource a finding about a namespace is attached to: the stack's Namespace, else the stack. */
@@ -229,50 +253,54 @@ export function probeText(p: Probe): string {
     return `${p.port}/${p.protocol}`;
 }
 
-/**
- * `canReach` that never throws: an endpoint the analyzer does not know (e.g. `kube-apiserver` on the
- * plain Kubernetes dataplane) makes the check undecided.
- */
-export function reach(model: Model, rep: Reporter, subject: Subject, from: string, to: string, probe: Probe): Verdict | undefined {
-    try {
-        return model.analysis.canReach(from, to, toProbe(probe));
-    } catch (e) {
-        rep.undecided(subject, `the analyzer cannot evaluate ${from} → ${to} on ${probe.port}/${probe.protocol}: ${e instanceof Error ? e.message : String(e)}`);
-        return undefined;
-    }
-}
-
-/** Parts of the stack's policies the analyzer does not model: reported, never silently ignored. */
-export function reportUnsupported(model: Model, rep: Reporter): void {
-    const unsupported = model.analysis.unsupported;
-    if (unsupported.length > 0) {
-        rep.undecided({ label: "the stack's network policies" }, `the analyzer does not model ${unsupported.length} part(s), so verdicts may be incomplete: ${unsupported.slice(0, 5).join("; ")}`);
-    }
+export interface Check {
+    from: string;
+    to: string;
+    probe: Probe;
+    subject: Subject;
 }
 
 /**
- * Many reachability questions at once: one fast matrix over every source, destination and probe,
- * then `canReach` (with its explanation) only for the closed ones. Returns the verdict of each
- * closed check, by index; open checks are absent.
+ * Many reachability questions at once: the fast cells per probe over every source and destination,
+ * then `canReach` (with its explanation) only for the cells that are not allowed. Returns the
+ * verdict of each such check, by index (denied or inconclusive); allowed checks are absent.
  */
-export function closedChecks(model: Model, rep: Reporter, checks: { from: string; to: string; probe: Probe; subject: Subject }[]): Map<number, Verdict> {
-    const closed = new Map<number, Verdict>();
-    if (checks.length === 0) return closed;
-    const known = new Set(model.analysis.endpoints.map((e) => e.id));
-    const probes = new Map<string, AnalyzerProbe>();
-    for (const c of checks) probes.set(`${c.probe.port}/${c.probe.protocol.toUpperCase()}`, toProbe(c.probe));
-    const from = [...new Set(checks.map((c) => c.from).filter((id) => known.has(id)))];
-    const to = [...new Set(checks.map((c) => c.to).filter((id) => known.has(id)))];
-    const matrix = from.length > 0 && to.length > 0 ? model.analysis.matrix([...probes.values()], { from, to }) : {};
+export function notAllowed(model: Model, checks: readonly Check[]): Map<number, Verdict> {
+    const out = new Map<number, Verdict>();
+    if (checks.length === 0) return out;
+    const byProbe = new Map<string, number[]>();
     checks.forEach((c, i) => {
-        if (matrix[`${c.probe.port}/${c.probe.protocol.toUpperCase()}`]?.[c.from]?.[c.to] === true) return;
-        const v = reach(model, rep, c.subject, c.from, c.to, c.probe);
-        if (v && !v.allowed) closed.set(i, v);
+        const key = probeText({ port: c.probe.port, protocol: c.probe.protocol.toUpperCase() });
+        byProbe.set(key, [...(byProbe.get(key) ?? []), i]);
     });
-    return closed;
+    for (const indexes of byProbe.values()) {
+        const from = [...new Set(indexes.map((i) => checks[i].from))];
+        const to = [...new Set(indexes.map((i) => checks[i].to))];
+        const probe = toProbe(checks[indexes[0]].probe);
+        const { allowed } = model.analysis.cells(probe, from, to);
+        const row = new Map(from.map((id, k) => [id, k]));
+        const col = new Map(to.map((id, k) => [id, k]));
+        for (const i of indexes) {
+            const b = (row.get(checks[i].from) ?? 0) * to.length + (col.get(checks[i].to) ?? 0);
+            if ((allowed[b >>> 5] & (1 << (b & 31))) !== 0) continue;
+            out.set(i, model.analysis.canReach(checks[i].from, checks[i].to, probe));
+        }
+    }
+    return out;
 }
 
-/** First lines of the analyzer's explanation, for messages. */
+/** The analyzer's explanation of the side that denies, for messages (without the sides that let it through). */
 export function why(v: Verdict): string {
-    return v.explanation.slice(0, 3).join("; ");
+    return v.explanation
+        .filter((l) => !/ is not a pod | is not isolated for |^(Denied|Allowed|Inconclusive): /.test(l))
+        .slice(0, 4)
+        .map((l) => l.replace(/\.$/, ""))
+        .join("; ");
 }
+
+/** What an inconclusive verdict depends on, for an undecided message. */
+export function dependsOn(v: Verdict): string {
+    return v.inconclusive.join("; ");
+}
+
+export type { Status };

@@ -4,14 +4,17 @@
  *
  * Unknowns: the runtime wraps props in `unknownCheckingProxy`, which throws `UnknownValueError` when a
  * rule reads a value that is not known yet (an output of a resource not created yet), and turns that
- * error into an advisory "can't run policy during preview" diagnostic. Rules here catch it per
- * resource (`Reporter.guard`), so one unknown never hides the verdict on the other resources, and
- * when something could not be decided they throw one `Undecided` (a subclass of `UnknownValueError`,
- * so the runtime and `engine.ts` report it the same way: advisory, naming what was unknown).
+ * error into an advisory "can't run policy during preview" diagnostic. Rules read the parts they
+ * judge separately (per rule entry, per peer), so a violation visible in the known parts is
+ * reported, and only what depends on an unknown is undecided. At the end a rule throws one
+ * `Undecided` (a subclass of `UnknownValueError`, so the runtime and `engine.ts` report it the same
+ * way: advisory), listing each case with what it depends on: the property path that was unknown, or
+ * the object and feature the analyzer cannot evaluate. Other errors are errors.
  */
 import {
     EnforcementLevel,
     ReportViolation,
+    ResourceValidation,
     ResourceValidationPolicy,
     Severity,
     StackValidationPolicy,
@@ -52,7 +55,7 @@ export class Undecided extends UnknownValueError {
         this.reasons = reasons;
         // UnknownValueError's published typings omit Error's members; it is an Error at run time.
         Object.assign(this, {
-            message: `${rule} could not decide ${reasons.length === 1 ? "one case" : `${reasons.length} cases`} (values unknown until the update): ${reasons.join("; ")}`,
+            message: `${rule} could not decide ${reasons.length === 1 ? "one case" : `${reasons.length} cases`}: ${reasons.join("; ")}`,
             name: "Undecided",
         });
     }
@@ -102,6 +105,7 @@ export class Reporter {
                 return undefined;
             }
             if (isUnknownError(e)) {
+                // The runtime's message names the path: "string value at .spec.x can't be known during preview".
                 this.undecided(subject, e.message);
                 return undefined;
             }
@@ -145,26 +149,39 @@ import { ResourceLike, subjectOf } from "./k8s";
 export type ResourceCheck = (r: ResourceLike, cfg: PackConfig, rep: Reporter, args: ResourceValidationArgs) => void;
 export type StackCheck = (resources: PolicyResource[], cfg: PackConfig, rep: Reporter, args: StackValidationArgs) => void | Promise<void>;
 
-/** A per-resource rule: `applies` filters by type (cheap), `check` runs guarded against unknowns. */
+/**
+ * A per-resource rule: `applies` filters by type (cheap), `check` runs guarded against unknowns. A
+ * rule for exactly one type names it: the validation then carries `__pulumiType`, as
+ * @pulumi/policy's validateResourceOfType does, and the SDK's server skips every other resource
+ * without deserializing it (server.js makeAnalyzeRpcFun, "Policy only applies to resources of type").
+ */
 export function resourceRule(
     meta: Omit<RuleMeta, "url">,
     keys: readonly (keyof PackConfig)[],
-    applies: (type: string) => boolean,
+    applies: string | ((type: string) => boolean),
     check: ResourceCheck,
 ): PackPolicy {
+    const matches = typeof applies === "string" ? (type: string) => type === applies : applies;
+    const validate: ResourceValidation = (args, report) => {
+        if (!matches(args.type)) return;
+        const cfg = resolveConfig(args.getConfig<object>());
+        const rep = new Reporter(meta.name, report);
+        const r: ResourceLike = { type: args.type, name: args.name, urn: args.urn, props: args.props as Record<string, unknown> };
+        rep.guard(subjectOf(r), () => check(r, cfg, rep, args));
+        rep.finish();
+    };
     return {
         ...meta,
         url: readmeUrl(meta.name),
         configSchema: configSchemaFor(keys),
-        validateResource: (args, report) => {
-            if (!applies(args.type)) return;
-            const cfg = resolveConfig(args.getConfig<object>());
-            const rep = new Reporter(meta.name, report);
-            const r: ResourceLike = { type: args.type, name: args.name, urn: args.urn, props: args.props as Record<string, unknown> };
-            rep.guard(subjectOf(r), () => check(r, cfg, rep, args));
-            rep.finish();
-        },
+        validateResource: typeof applies === "string" ? Object.assign(validate, { __pulumiType: applies }) : validate,
     };
+}
+
+/** The one type a validation is for, when it says (`__pulumiType`, as @pulumi/policy's policy.js getPulumiType reads it). */
+export function pulumiTypeOfValidation(v: unknown): string | undefined {
+    const t = (v as { __pulumiType?: unknown } | null)?.__pulumiType;
+    return typeof t === "string" && t.length > 0 ? t : undefined;
 }
 
 /** A rule over the whole stack (it relates resources); `check` guards each resource itself. */
