@@ -6,7 +6,7 @@
  * so `netpol` can reproduce any cell of the matrix.
  */
 import { PlatformConfig } from "../components/config";
-import { certManager, istioCsr, kubeSystem, nginxIngress, PortFact } from "../components/facts";
+import { azureMonitor, certManager, istioCsr, kubeSystem, nginxIngress, PortFact } from "../components/facts";
 
 export interface PodFact {
     namespace: string;
@@ -27,6 +27,7 @@ export function platformPods(config: PlatformConfig): PodFact[] {
         ...(config.istioCsr.enabled ? [{ namespace: istioCsr.namespace, name: "cert-manager-istio-csr", labels: istioCsr.podLabels, ports: [istioCsr.ports.grpc, istioCsr.ports.metrics] }] : []),
         ...(config.istioCsr.enabled ? config.istioCsr.meshNamespaces.map((ns) => ({ namespace: ns, name: "istiod", labels: { app: "istiod" }, ports: [] })) : []),
         { namespace: kubeSystem.namespace, name: "coredns", labels: kubeSystem.dnsPodLabels, ports: kubeSystem.dnsPorts },
+        ...(config.monitoring.mode === "azure" ? [{ namespace: azureMonitor.namespace, name: "ama-metrics", labels: azureMonitor.collectorPodLabels, ports: [] }] : []),
         { namespace: config.monitoring.namespace, name: "prometheus", labels: config.monitoring.podLabels, ports: [{ name: "web", port: 9090, protocol: "TCP" }] },
     ];
 }

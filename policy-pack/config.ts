@@ -106,6 +106,9 @@ function certManagerLabels(name: string, component: string, app: string): Record
     };
 }
 
+/** The endpoint name of the AKS metrics add-on's collector pods (required-flows checks PodMonitor scrapes from it). */
+export const METRICS_COLLECTOR_ENDPOINT = "ama-metrics";
+
 export const DEFAULTS: Readonly<PackConfig> = Object.freeze({
     environment: "",
     exemptNamespaces: [],
@@ -167,6 +170,14 @@ export const DEFAULTS: Readonly<PackConfig> = Object.freeze({
         monitoring: {
             namespace: "monitoring",
             labels: { "app.kubernetes.io/name": "prometheus" },
+            ports: [],
+            present: "always",
+        },
+        // The AKS metrics add-on's collector, which scrapes azmonitoring.coreos.com PodMonitor targets
+        // (Azure/prometheus-collector addon-chart templates: ReplicaSet pods labelled rsName: ama-metrics in kube-system).
+        [METRICS_COLLECTOR_ENDPOINT]: {
+            namespace: "kube-system",
+            labels: { rsName: "ama-metrics" },
             ports: [],
             present: "always",
         },

@@ -27,6 +27,7 @@
 import { PlatformConfig } from "../config";
 import {
     apps as appFacts,
+    azureMonitor,
     cilium,
     certManager,
     istioCsr,
@@ -297,6 +298,24 @@ function istioCsrFlows(config: PlatformConfig): Flow[] {
     ];
 }
 
+/** The AKS metrics add-on's collector: the pods that scrape PodMonitor targets (monitoring mode azure). */
+export const AZURE_MONITOR_COLLECTOR: WorkloadEndpoint = workload("Azure Monitor metrics collector (ama-metrics)", azureMonitor.namespace, azureMonitor.collectorPodLabels, false);
+
+/**
+ * Monitoring mode azure: the add-on's collector pods (ama-metrics in kube-system, ordinary pods on
+ * the pod network: Azure/prometheus-collector addon-chart templates, no hostNetwork) scrape exactly
+ * the targets of the platform's PodMonitors, cert-manager's controller and the NGINX controller, on
+ * their metrics ports; nothing else is opened to them.
+ */
+function azureMonitorScrapeFlows(config: PlatformConfig): Flow[] {
+    if (config.monitoring.mode !== "azure") return [];
+    const why = "the AKS metrics add-on scrapes the platform's PodMonitor targets for the alert rules in Azure Monitor";
+    return [
+        { name: "ama-metrics-to-cert-manager-controller-metrics", source: AZURE_MONITOR_COLLECTOR, destination: CERT_MANAGER.controller, ports: [port(certManager.ports.metrics)], why },
+        { name: "ama-metrics-to-ingress-controller-metrics", source: AZURE_MONITOR_COLLECTOR, destination: INGRESS_CONTROLLER, ports: [port(nginxIngress.ports.metrics)], why },
+    ];
+}
+
 /** Every flow the platform needs, for this config. */
 export function platformFlows(config: PlatformConfig): Flow[] {
     return [
@@ -304,5 +323,6 @@ export function platformFlows(config: PlatformConfig): Flow[] {
         ...ingressFlows(config),
         ...appFlows(config),
         ...istioCsrFlows(config),
+        ...azureMonitorScrapeFlows(config),
     ];
 }

@@ -8,7 +8,7 @@
  *   `isolationProbes` and every container port of the destination.
  */
 import type { PolicyResource } from "@pulumi/policy";
-import type { PackConfig } from "../config";
+import { METRICS_COLLECTOR_ENDPOINT, PackConfig } from "../config";
 import { arr, get, metaName, namespaceOf, parsePortProto, Probe, selectorMatches, str, strMap, subjectOf, T } from "./lib/k8s";
 import { API_SERVER, dependsOn, Model, modelOrReport, namespaceSubject, notAllowed, PodInfo, probeText, toProbe, Verdict, why } from "./lib/reach";
 import { Reporter, stackRule, Subject } from "./lib/rule";
@@ -92,6 +92,47 @@ function backendChecks(resources: PolicyResource[], model: Model, ingressId: str
     return checks;
 }
 
+/** The AKS metrics add-on's scrape objects (Azure/prometheus-collector: API group azmonitoring.coreos.com). */
+const AZ_POD_MONITOR = "kubernetes:azmonitoring.coreos.com/v1:PodMonitor";
+
+/**
+ * The metrics collector → each PodMonitor's target pods, on the named port of every
+ * podMetricsEndpoint. A PodMonitor without a namespaceSelector selects pods in its own namespace
+ * (prometheus-operator's PodMonitor API, which the add-on's CRD copies).
+ */
+function scrapeChecks(resources: PolicyResource[], model: Model, collectorId: string, rep: Reporter): Check[] {
+    const checks: Check[] = [];
+    for (const pm of resources.filter((r) => r.type === AZ_POD_MONITOR)) {
+        const subject = subjectOf(pm);
+        rep.guard(subject, () => {
+            const ns = namespaceOf(pm);
+            const selector = get(pm.props, "spec", "selector");
+            const pods = model.pods.filter((p) => p.namespace === ns && selectorMatches(selector, p.labels));
+            if (pods.length === 0) {
+                rep.undecided(subject, `PodMonitor ${ns}/${metaName(pm) ?? pm.name} selects no pod the pack knows (add its pods to endpoints), so its scrape cannot be checked`);
+                return;
+            }
+            for (const ep of arr(get(pm.props, "spec", "podMetricsEndpoints"))) {
+                const portName = str(get(ep, "port"));
+                for (const pod of pods) {
+                    const port = pod.ports.find((x) => x.name === portName);
+                    if (!port) continue;
+                    checks.push({
+                        name: `metrics-collector-to-${ns}-${metaName(pm) ?? pm.name}`,
+                        from: collectorId,
+                        to: pod.id,
+                        probe: { port: port.port, protocol: port.protocol.toUpperCase() },
+                        fromNs: collectorId.split("/")[0],
+                        toNs: ns,
+                        fix: `allow ingress to ${pod.id} on ${port.port}/${port.protocol} from the metrics add-on's collector pods (kube-system, rsName: ama-metrics), or the PodMonitor's alerts never see a sample`,
+                    });
+                }
+            }
+        });
+    }
+    return checks;
+}
+
 export const requiredFlows = stackRule({
     name: "required-flows",
     displayName: "Required flows open, app namespaces closed",
@@ -118,6 +159,8 @@ export const requiredFlows = stackRule({
     }
     const ingressId = model.endpointIds.get(cfg.ingressControllerEndpoint);
     if (ingressId) checks.push(...backendChecks(resources, model, ingressId, rep));
+    const collectorId = model.endpointIds.get(METRICS_COLLECTOR_ENDPOINT);
+    if (collectorId) checks.push(...scrapeChecks(resources, model, collectorId, rep));
 
     const subjectFor = (ns: string | undefined, fallback?: PodInfo): Subject =>
         ns ? namespaceSubject(model, ns, fallback?.resource) : { label: "the stack" };

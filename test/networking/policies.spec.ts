@@ -4,6 +4,7 @@
  */
 import * as assert from "assert";
 import {
+    azureMonitor,
     apps as appFacts,
     certManager,
     kubeSystem,
@@ -51,6 +52,9 @@ function assertMetricsFrom(p: NetworkPolicyObject, config: PlatformConfig, port:
     assert.strictEqual(p.spec.egress, undefined);
 }
 
+/** The metrics add-on's scrape policies (monitoring mode azure). */
+const AMA_POLICIES = ["ama-metrics-to-cert-manager-controller-metrics", "ama-metrics-to-ingress-controller-metrics"];
+
 describe("networking: policies per flow", () => {
     const dev = stackConfig("dev");
     const devPolicies = platformPolicies(dev);
@@ -80,11 +84,22 @@ describe("networking: policies per flow", () => {
             });
         }
 
-        it("nothing names kube-system except allow-dns (kube-dns)", () => {
+        it("nothing names kube-system except allow-dns (kube-dns) and, in azure monitoring mode, the metrics add-on's scrapes", () => {
             for (const p of prodPolicies) {
                 if (!JSON.stringify(p.spec).includes(kubeSystem.namespace)) continue;
-                assert.strictEqual(p.metadata.name, "allow-dns", `${p.metadata.namespace}/${p.metadata.name} names kube-system`);
+                assert.ok(["allow-dns", ...AMA_POLICIES].includes(p.metadata.name), `${p.metadata.namespace}/${p.metadata.name} names kube-system`);
             }
+        });
+
+        it("admits the metrics add-on's collector (kube-system, rsName: ama-metrics) to exactly the PodMonitor targets' metrics ports, in azure mode only", () => {
+            const collector = peer(azureMonitor.namespace, azureMonitor.collectorPodLabels);
+            const scrapes = prodPolicies.filter((p) => p.kind === "NetworkPolicy" && (p.spec.ingress ?? []).some((r) => JSON.stringify(r.from) === JSON.stringify([collector])));
+            assert.deepStrictEqual(scrapes.map((p) => `${p.metadata.namespace}/${p.metadata.name} ${JSON.stringify(p.kind === "NetworkPolicy" ? p.spec.ingress?.[0]?.ports : [])}`).sort(), [
+                `${CM}/ama-metrics-to-cert-manager-controller-metrics ${JSON.stringify([{ port: certManager.ports.metrics.port, protocol: "TCP" }])}`,
+                `${NGINX}/ama-metrics-to-ingress-controller-metrics ${JSON.stringify([{ port: nginxIngress.ports.metrics.port, protocol: "TCP" }])}`,
+            ].sort());
+            assert.strictEqual(prod.monitoring.mode, "azure");
+            assert.ok(!devPolicies.some((p) => AMA_POLICIES.includes(p.metadata.name)), "dev (monitoring mode none) has no collector flow");
         });
     });
 
@@ -199,7 +214,8 @@ describe("networking: policies per flow", () => {
                         continue;
                     }
                     for (const rule of p.spec.ingress ?? []) {
-                        assert.deepStrictEqual(rule.from, [peer(config.monitoring.namespace, config.monitoring.podLabels)], `${p.metadata.name} admits a source other than monitoring`);
+                        const allowed: NetworkPolicyPeer = AMA_POLICIES.includes(p.metadata.name) ? peer(azureMonitor.namespace, azureMonitor.collectorPodLabels) : peer(config.monitoring.namespace, config.monitoring.podLabels);
+                        assert.deepStrictEqual(rule.from, [allowed], `${p.metadata.name} admits a source other than monitoring`);
                     }
                 }
             }
@@ -215,7 +231,8 @@ describe("networking: policies per flow", () => {
             // (kubernetes-sigs/cloud-provider-azure, site/content/en/topics/custom-health-probe.md).
             for (const config of [dev, prod]) {
                 const names = selecting(platformPolicies(config), NGINX, NGINX_LABELS, "Ingress").map((p) => p.metadata.name).sort();
-                assert.deepStrictEqual(names, ["any-to-ingress-controller-web", "monitoring-to-ingress-controller-metrics"]);
+                const scrape = config.monitoring.mode === "azure" ? ["ama-metrics-to-ingress-controller-metrics"] : [];
+                assert.deepStrictEqual(names, ["any-to-ingress-controller-web", ...scrape, "monitoring-to-ingress-controller-metrics"].sort());
             }
         });
 

@@ -8,7 +8,7 @@
 import * as assert from "assert";
 import { analyze } from "../../policy-pack/analysis";
 import { PlatformConfig } from "../../components/config";
-import { apps as appFacts, certManager, istioCsr, kubeSystem, NAMESPACE_NAME_LABEL, nginxIngress, PortFact } from "../../components/facts";
+import { apps as appFacts, azureMonitor, certManager, istioCsr, kubeSystem, NAMESPACE_NAME_LABEL, nginxIngress, PortFact } from "../../components/facts";
 import { Cidr, parseCidr } from "../../policy-pack/shared/net";
 import { platformPolicies } from "../../components/networking/policies";
 import { STACKS, stackConfig } from "./support";
@@ -33,6 +33,8 @@ const KONNECTIVITY = `${kubeSystem.namespace}/konnectivity-agent`;
 /** AKS labels its konnectivity agents `app: konnectivity-agent` (tigera/operator pull request 5212). */
 const KONNECTIVITY_LABELS = { app: "konnectivity-agent" };
 const METRICS_SERVER = `${kubeSystem.namespace}/metrics-server`;
+/** The AKS metrics add-on's collector (Azure/prometheus-collector addon-chart: rsName ama-metrics in kube-system). */
+const AMA_METRICS = `${azureMonitor.namespace}/ama-metrics`;
 const PROMETHEUS = (c: PlatformConfig): string => `${c.monitoring.namespace}/prometheus`;
 const GRAFANA = (c: PlatformConfig): string => `${c.monitoring.namespace}/grafana`;
 /** A pod labelled exactly like Prometheus, in a namespace that is not the monitoring namespace. */
@@ -86,6 +88,7 @@ function cluster(config: PlatformConfig): unknown[] {
         pod(kubeSystem.namespace, "coredns", kubeSystem.dnsPodLabels, [...kubeSystem.dnsPorts, { name: "metrics", port: COREDNS_METRICS, protocol: "TCP" }]),
         pod(kubeSystem.namespace, "konnectivity-agent", KONNECTIVITY_LABELS, []),
         pod(kubeSystem.namespace, "metrics-server", { "k8s-app": "metrics-server" }, [{ name: "https", port: 4443, protocol: "TCP" }]),
+        pod(azureMonitor.namespace, "ama-metrics", azureMonitor.collectorPodLabels, []),
         pod(config.monitoring.namespace, "prometheus", config.monitoring.podLabels, [{ name: "web", port: PROMETHEUS_PORT, protocol: "TCP" }]),
         pod(config.monitoring.namespace, "grafana", { "app.kubernetes.io/name": "grafana" }, [{ name: "http", port: 3000, protocol: "TCP" }]),
         pod("intruder", "prometheus", config.monitoring.podLabels, [{ name: "web", port: PROMETHEUS_PORT, protocol: "TCP" }]),
@@ -194,6 +197,14 @@ function expectations(config: PlatformConfig): Check[] {
         open(pod, COREDNS, udp(53), "DNS (UDP) from every managed pod");
         open(pod, COREDNS, tcp(53), "DNS (TCP) from every managed pod");
     }
+    // The metrics add-on's collector (monitoring mode azure): exactly the PodMonitor targets on their metrics ports.
+    const azure = config.monitoring.mode === "azure";
+    checks.push({ from: AMA_METRICS, to: CONTROLLER, probe: tcp(metrics), open: azure, why: azure ? "the add-on scrapes cert-manager's controller" : "no collector flow outside azure mode" });
+    checks.push({ from: AMA_METRICS, to: NGINX, probe: tcp(nginxIngress.ports.metrics.port), open: azure, why: azure ? "the add-on scrapes the ingress controller" : "no collector flow outside azure mode" });
+    closed(AMA_METRICS, WEBHOOK, tcp(metrics), "the collector scrapes no PodMonitor target there");
+    closed(AMA_METRICS, CAINJECTOR, tcp(metrics), "the collector scrapes no PodMonitor target there");
+    closed(AMA_METRICS, CONTROLLER, tcp(certManager.ports.controllerHealthz.port), "the collector reaches the metrics port only");
+    for (const app of config.apps) closed(AMA_METRICS, APP(app.name), tcp(app.port), "the collector reaches no app");
     // metrics from the wrong place
     for (const [pod, port] of [[CONTROLLER, metrics], [WEBHOOK, metrics], [CAINJECTOR, metrics], [NGINX, nginxIngress.ports.metrics.port]] as const) {
         closed(IMPOSTOR, pod, tcp(port), "metrics from a non-monitoring namespace");

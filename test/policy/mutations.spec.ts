@@ -173,6 +173,8 @@ const MUTATIONS: Mutation[] = [
         mutate: (rs) => addNp(addNp(cloneApp(rs, DEV_APP, "team-b"), DEV_APP, "from-team-b", { podSelector: {}, policyTypes: ["Ingress"],
             ingress: [{ from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "team-b" } } }], ports: [{ port: 8080, protocol: "TCP" }] }] }),
         "team-b", "to-demo", { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": DEV_APP } } }], ports: [{ port: 8080, protocol: "TCP" }] }] }) },
+    { name: "the metrics add-on cut off from cert-manager's controller (its PodMonitor scrapes nothing)", stack: "prod", rules: ["required-flows"], names: "cert-manager",
+        mutate: (rs) => remove(rs, findBy(rs, "collector scrape policy", (r) => meta(r).name === "ama-metrics-to-cert-manager-controller-metrics")) },
     // Services (rule 5)
     { name: "NodePort Service", stack: "dev", rules: ["no-exposed-services"], names: `Service ${DEV_APP}/${DEV_APP}`,
         mutate: (rs) => { spec(find(rs, "Service", DEV_APP, DEV_APP)).type = "NodePort"; } },
