@@ -15,6 +15,7 @@ import { letsEncryptEnvironment } from "./13-letsencrypt-environment";
 import { wildcardDns01 } from "./14-wildcard-dns01";
 import { certManagerHa } from "./15-cert-manager-ha";
 import { dnsRoleScope } from "./16-dns-role-scope";
+import { expiryAlerts } from "./17-expiry-alerts";
 import type { PackPolicy } from "./lib/rule";
 
 export const policies: readonly PackPolicy[] = [
@@ -34,6 +35,7 @@ export const policies: readonly PackPolicy[] = [
     wildcardDns01,
     certManagerHa,
     dnsRoleScope,
+    expiryAlerts,
 ];
 
 export type { PackPolicy } from "./lib/rule";

@@ -175,6 +175,10 @@ const MUTATIONS: Mutation[] = [
         "team-b", "to-demo", { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": DEV_APP } } }], ports: [{ port: 8080, protocol: "TCP" }] }] }) },
     { name: "the metrics add-on cut off from cert-manager's controller (its PodMonitor scrapes nothing)", stack: "prod", rules: ["required-flows"], names: "cert-manager",
         mutate: (rs) => remove(rs, findBy(rs, "collector scrape policy", (r) => meta(r).name === "ama-metrics-to-cert-manager-controller-metrics")) },
+    { name: "prod's metrics add-on off (the Azure rule groups see no sample)", stack: "prod", rules: ["expiry-alerts"], names: "ManagedCluster",
+        mutate: (rs) => { aks(rs).azureMonitorProfile = { metrics: { enabled: false } }; } },
+    { name: "prod's certificate rule group disabled", stack: "prod", rules: ["expiry-alerts"], names: "ManagedCluster",
+        mutate: (rs) => { for (const g of rs.filter((r) => r.type === "azure-native:alertsmanagement:PrometheusRuleGroup")) (g.props as Obj).enabled = false; } },
     // Services (rule 5)
     { name: "NodePort Service", stack: "dev", rules: ["no-exposed-services"], names: `Service ${DEV_APP}/${DEV_APP}`,
         mutate: (rs) => { spec(find(rs, "Service", DEV_APP, DEV_APP)).type = "NodePort"; } },

@@ -1,4 +1,6 @@
 /** Unit tests per rule on hand-built resources, including preview-time unknowns, through the engine. */
+import * as fs from "fs";
+import * as path from "path";
 import * as assert from "node:assert/strict";
 import { policies } from "../../policy-pack/rules";
 import { coversAllAddresses } from "../../policy-pack/rules/08-no-broad-allows";
@@ -16,7 +18,7 @@ const http01 = { http01: { ingress: { ingressClassName: "nginx" } } };
 
 describe("policy pack: rule metadata", () => {
     it("every rule has a unique kebab-case name, display name, description, enforcement level, severity, remediation and README anchor", () => {
-        assert.equal(policies.length, 16);
+        assert.equal(policies.length, 17);
         const names = new Set<string>();
         for (const p of policies) {
             assert.match(p.name, /^[a-z0-9]+(-[a-z0-9]+)*$/);
@@ -28,9 +30,11 @@ describe("policy pack: rule metadata", () => {
             assert.equal(p.url, `${README_URL}#${p.name}`);
         }
     });
-    it("rules 13-16 are advisory by default, the others mandatory", () => {
+    it("rules 13-17 are advisory by default, the others mandatory, and prod's policy config makes each of them mandatory", () => {
         const advisory = policies.filter((p) => p.enforcementLevel === "advisory").map((p) => p.name);
-        assert.deepEqual(advisory, ["letsencrypt-environment", "wildcard-dns01", "cert-manager-ha", "dns-role-scope"]);
+        assert.deepEqual(advisory, ["letsencrypt-environment", "wildcard-dns01", "cert-manager-ha", "dns-role-scope", "expiry-alerts"]);
+        const prodConfig = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "policy-pack", "config", "prod.json"), "utf8")) as Record<string, { enforcementLevel?: string }>;
+        for (const name of advisory) assert.equal(prodConfig[name]?.enforcementLevel, "mandatory", `${name} in policy-pack/config/prod.json`);
     });
 });
 
@@ -460,4 +464,44 @@ describe("no-broad-allows: address unions", () => {
         ["mixed families never add up", [{ cidr: "0.0.0.0/1", except: [] }, { cidr: "8000::/1", except: [] }], undefined],
     ];
     for (const [why, blocks, expected] of cases) it(why, () => assert.strictEqual(coversAllAddresses(blocks), expected));
+});
+
+describe("rule expiry-alerts", () => {
+    const metric = "certmanager_certificate_expiration_timestamp_seconds";
+    const cluster = (metrics: unknown, stack = "prod") => resource("azure-native:containerservice:ManagedCluster", "aks", { azureMonitorProfile: { metrics: { enabled: metrics } } }, stack);
+    const group = (extra: Record<string, unknown> = {}, rule: Record<string, unknown> = {}) => resource("azure-native:alertsmanagement:PrometheusRuleGroup", "certs", {
+        enabled: true,
+        rules: [{ alert: "CertificateExpiringSoon", expression: `(${metric} - time()) < 21 * 86400`, enabled: true, actions: [{ actionGroupId: "/subscriptions/s/ag" }], ...rule }],
+        ...extra,
+    }, "prod");
+    const promRule = (labels: Record<string, string>, expr = `(${metric} - time()) < 21 * 86400`) => resource("kubernetes:monitoring.coreos.com/v1:PrometheusRule", "certs", {
+        apiVersion: "monitoring.coreos.com/v1", kind: "PrometheusRule", metadata: { name: "certs", namespace: "cert-manager", labels },
+        spec: { groups: [{ name: "certificates", rules: [{ alert: "CertificateExpiringSoon", expr }] }] },
+    }, "prod");
+
+    it("passes prod with Azure rule groups on a cluster with the metrics add-on, or a selectable PrometheusRule", async () => {
+        expectClean(await runRule("expiry-alerts", [cluster(true), group()]));
+        expectClean(await runRule("expiry-alerts", [cluster(false), promRule({ release: "kps" })]));
+    });
+    it("does not apply outside prod", async () => {
+        const r = await runRule("expiry-alerts", [cluster(false, "dev")]);
+        expectClean(r);
+        assert.match(r.notApplicable[0]?.reason ?? "", /not a prod stack/);
+    });
+    it("flags prod with no expiry alert at all", async () => {
+        expectViolations(await runRule("expiry-alerts", [cluster(false)]), 1, "no alert on certificate expiry", "monitoringMode");
+    });
+    it("flags rules that would never fire or never tell anyone", async () => {
+        expectViolations(await runRule("expiry-alerts", [cluster(false), group()]), 1, "no cluster has the managed Prometheus metrics add-on");
+        expectViolations(await runRule("expiry-alerts", [cluster(true), group({ enabled: false })]), 1, "no alert on certificate expiry");
+        expectViolations(await runRule("expiry-alerts", [cluster(true), group({}, { actions: [] })]), 1, "no alert on certificate expiry");
+        expectViolations(await runRule("expiry-alerts", [cluster(true), group({}, { expression: "up == 0" })]), 1, "no alert on certificate expiry");
+        expectViolations(await runRule("expiry-alerts", [cluster(false), promRule({})]), 1, "no alert on certificate expiry");
+    });
+    it("is undecided, not passed, when a rule group or the add-on is unknown at preview", async () => {
+        const r = await runRule("expiry-alerts", [cluster(UNKNOWN), group()]);
+        assert.equal(violations(r).length, 0);
+        expectUndecided(r, "metrics add-on on is unknown");
+        expectUndecided(await runRule("expiry-alerts", [cluster(true), group({ rules: UNKNOWN })]), "alerts on certificate expiry through an action group is unknown");
+    });
 });
