@@ -80,7 +80,9 @@ export function prepareWorkspace(toolchain: Toolchain, name = "project"): Worksp
         // Nothing may be downloaded: the providers are the stand-ins on PATH (pulumi/pulumi
         // sdk/go/common/env/env.go: PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION).
         PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-        PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
+        // `--event-log` (engine events as JSON lines, what test:engine reads policy results from)
+        // exists only with debug commands on (pkg/cmd/pulumi/operations/preview.go).
+        PULUMI_DEBUG_COMMANDS: "true",
         NO_COLOR: "1",
     };
     delete env.PULUMI_ACCESS_TOKEN;
