@@ -9,7 +9,7 @@ import * as path from "path";
 import { HELP_OPTION, oneOf, parseCli, TEXT_OR_JSON, TextOrJson, usageFailure, UsageError } from "../policy-pack/cli-args";
 import { policies } from "../policy-pack/rules";
 import { runProgram } from "../plan/program";
-import { describeToolchain, ensureToolchain, Toolchain } from "./toolchain";
+import { describeToolchain, ENGINE_DIR, ensureToolchain, REPO_ROOT, Toolchain } from "./toolchain";
 import { CliResult, ENGINE_OUT, prepareWorkspace, runCli, selectStack, stackPolicyConfig, Workspace } from "./workspace";
 import { comparePreview, EngineEvent, mandatoryRules, parseEventLog, parsePreviewJson, policyVerdict } from "./preview-checks";
 
@@ -54,7 +54,7 @@ async function preview(t: Toolchain, ws: Workspace, stack: string, policyConfig:
     return { result, events };
 }
 
-async function stackChecks(t: Toolchain, ws: Workspace, stack: string, log: (l: string) => void): Promise<Check[]> {
+export async function stackChecks(t: Toolchain, ws: Workspace, stack: string, log: (l: string) => void): Promise<Check[]> {
     const checks: Check[] = [];
     const plan = await runProgram(stack, { stacksDir: path.join(ws.projectDir, "stacks") });
     await selectStack(t, ws, stack);
@@ -100,7 +100,7 @@ async function stackChecks(t: Toolchain, ws: Workspace, stack: string, log: (l: 
 }
 
 /** The negative cases: the real CLI must refuse each. */
-async function negativeChecks(t: Toolchain, ws: Workspace, log: (l: string) => void): Promise<Check[]> {
+export async function negativeChecks(t: Toolchain, ws: Workspace, log: (l: string) => void): Promise<Check[]> {
     const checks: Check[] = [];
     const scratch = path.join(ws.projectDir, "..");
 
@@ -121,21 +121,35 @@ async function negativeChecks(t: Toolchain, ws: Workspace, log: (l: string) => v
         detail: `exit ${nokey.result.code}; ${programRan ? "the program ran (it should not have)" : "no resource was registered"}\n${tail(nokeyOut, 6)}`,
     });
 
-    // 2. A policy config the CLI accepts that makes a mandatory rule fail: no LoadBalancer allowed.
-    const strict = path.join(scratch, "no-exposed-services.json");
-    fs.writeFileSync(strict, JSON.stringify({ "no-exposed-services": { exposedServiceAllowlist: [] } }, null, 2));
+    // 2. A mandatory violation: a fixture program (engine/fixtures/exposed-service) with one
+    //    LoadBalancer Service outside the allowlist, previewed with this project's pack. (The
+    //    platform itself cannot be made to violate a rule that a first preview can decide: its
+    //    Kubernetes outputs are unknown until the cluster exists.)
+    const fixture = path.join(scratch, "exposed-service");
+    fs.rmSync(fixture, { recursive: true, force: true });
+    fs.cpSync(path.join(ENGINE_DIR, "fixtures", "exposed-service"), fixture, { recursive: true });
+    fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(fixture, "node_modules"), "dir");
+    const fx: Workspace = { ...ws, projectDir: fixture };
+    if ((await runCli(t, fx, ["stack", "select", "negative", "--non-interactive"])).code !== 0) {
+        const init = await runCli(t, fx, ["stack", "init", "negative", "--secrets-provider", "passphrase", "--non-interactive"]);
+        if (init.code !== 0) throw new Error(`stack init in the fixture failed: ${outputOf(init)}`);
+    }
     log("test:engine: negative: a mandatory violation ...");
-    const violation = await preview(t, ws, "dev", strict, "violation");
-    const named = violation.events.filter((e) => e.policyEvent?.policyName === "no-exposed-services" && e.policyEvent.enforcementLevel === "mandatory");
+    const eventLog = path.join(scratch, "negative-violation.events.jsonl");
+    const violation = await runCli(t, fx, ["preview", "--stack", "negative", "--non-interactive", "--color", "never", "--json", "--event-log", eventLog,
+        "--policy-pack", path.join(ws.projectDir, "policy-pack")]);
+    const violationEvents = fs.existsSync(eventLog) ? parseEventLog(fs.readFileSync(eventLog, "utf8")) : [];
+    const named = violationEvents.filter((e) => e.policyEvent?.policyName === "no-exposed-services" && e.policyEvent.enforcementLevel === "mandatory");
     checks.push({
         name: "negative: a mandatory violation fails the preview and names the rule",
-        ok: violation.result.code !== 0 && named.length > 0,
-        detail: `exit ${violation.result.code}; ${named.length} mandatory no-exposed-services event(s)${named[0] ? `: ${named[0].policyEvent?.message.split("\n")[0] ?? ""}` : ""}`,
+        ok: violation.code !== 0 && named.length > 0,
+        detail: `exit ${violation.code}; ${named.length} mandatory no-exposed-services event(s)${named[0] ? `: ${named[0].policyEvent?.message.trim().split("\n").slice(-1)[0] ?? ""}` : `\n${tail(outputOf(violation), 8)}`}`,
     });
 
     // 3. A policy config that breaks the rule's config schema: the CLI refuses it before previewing.
     const bad = path.join(scratch, "bad-policy-config.json");
     fs.writeFileSync(bad, JSON.stringify({ "no-exposed-services": { exposedServiceAllowlist: "nginx-ingress/*" } }, null, 2));
+    await selectStack(t, ws, "dev");
     log("test:engine: negative: a policy config the CLI refuses ...");
     const refused = await preview(t, ws, "dev", bad, "refused");
     const refusedOut = outputOf(refused.result);
