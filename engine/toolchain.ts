@@ -76,11 +76,18 @@ export function cliVersion(cli: string): string {
     return `pulumi ${v.startsWith("v") ? v : `v${v}`}`;
 }
 
-function goBuild(args: string[], cwd: string, log: (line: string) => void): { ok: boolean; output: string } {
+/** Runs go; `passThrough` shows its output (downloads, errors) as it comes instead of capturing it. */
+function goBuild(args: string[], cwd: string, log: (line: string) => void, passThrough = false): { ok: boolean; output: string } {
     log(`engine: $ go ${args.join(" ")}   (in ${path.relative(REPO_ROOT, cwd) || "."})`);
-    const r = spawnSync("go", args, { cwd, encoding: "utf8", env: { ...process.env, GOFLAGS: `${process.env.GOFLAGS ?? ""} -mod=readonly`.trim() }, maxBuffer: 64 * 1024 * 1024 });
+    const r = spawnSync("go", args, {
+        cwd,
+        encoding: "utf8",
+        env: { ...process.env, GOFLAGS: `${process.env.GOFLAGS ?? ""} -mod=readonly`.trim() },
+        maxBuffer: 64 * 1024 * 1024,
+        stdio: passThrough ? ["ignore", "inherit", "inherit"] : "pipe",
+    });
     if (r.error) return { ok: false, output: `go could not start: ${r.error.message} (the engine tier needs Go 1.26 on PATH)` };
-    return { ok: r.status === 0, output: `${r.stdout}${r.stderr}`.trim() };
+    return { ok: r.status === 0, output: `${r.stdout ?? ""}${r.stderr ?? ""}`.trim() || `go exited with ${r.status}` };
 }
 
 /**
@@ -138,9 +145,9 @@ export function ensureToolchain(log: (line: string) => void = (l) => console.err
     const cli = path.join(dir, "pulumi");
     if (!isExecutable(cli)) {
         log(`engine: building the Pulumi CLI v${version} from ${CLI_PACKAGE} into ${dir}`);
-        log("engine: first use only; with empty Go caches this takes about 20 minutes on 2 cores");
+        log("engine: first use only; with empty Go caches this takes about 25-30 minutes on 2 cores (module downloads, then a silent compile)");
         const started = Date.now();
-        const b = goBuild(["build", "-o", `${cli}.partial`, "-ldflags", `-X ${VERSION_SYMBOL}=v${version}`, CLI_PACKAGE], CLI_MODULE_DIR, log);
+        const b = goBuild(["build", "-o", `${cli}.partial`, "-ldflags", `-X ${VERSION_SYMBOL}=v${version}`, CLI_PACKAGE], CLI_MODULE_DIR, log, true);
         if (!b.ok) throw new Error(`building the Pulumi CLI failed:\n${b.output}`);
         fs.renameSync(`${cli}.partial`, cli);
         log(`engine: built ${cli} in ${Math.round((Date.now() - started) / 1000)} s`);
