@@ -17,7 +17,7 @@ are stand-ins (engine/README.md). The CLI is AKS_PLATFORM_PULUMI_CLI when set, e
 from the Go module proxy and cached in \${XDG_CACHE_HOME:-~/.cache}/aks-platform/ (minutes, once).
 --policy-pack-config defaults to policy-pack/config/<stack>.json when that file exists.
 --format json passes --json to the CLI.
-Exit code: the CLI's (0 preview succeeded, 255 failed); 2 usage error.`;
+Exit code: the CLI's (0 when the preview succeeded, non-zero when it failed); 2 usage error.`;
 
 const OPTIONS = {
     ...HELP_OPTION,
