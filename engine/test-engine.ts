@@ -31,6 +31,8 @@ const OPTIONS = {
 interface Check { name: string; ok: boolean; detail: string; ms?: number }
 
 const PACK = "aks-platform";
+/** The stack also deployed locally (stand-ins) and previewed again: prod, whose policy config makes every rule mandatory. */
+const DECIDED_STACK = "prod";
 
 function stacksIn(dir: string): string[] {
     return fs.readdirSync(dir).map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]).filter((s): s is string => s !== undefined).sort();
@@ -95,6 +97,46 @@ export async function stackChecks(t: Toolchain, ws: Workspace, stack: string, lo
                 verdict.notRun.length ? `mandatory rules that did not run: ${verdict.notRun.join(", ")}` : "",
                 verdict.mandatoryViolations.length ? `mandatory violations:\n${verdict.mandatoryViolations.join("\n")}` : "",
             ].filter(Boolean).join("\n") || `${verdict.passed.length} rules passed; ${verdict.undecided.length} advisory "can't decide during preview": ${verdict.undecided.join(", ") || "none"}`,
+    });
+    return checks;
+}
+
+/**
+ * After a local `pulumi up` with the stand-ins every output is known (the answers' state), as on
+ * every preview after the first deploy: the second preview must change nothing, and every
+ * mandatory rule must decide and pass (none left "can't run during preview").
+ */
+export async function decidedPreviewChecks(t: Toolchain, ws: Workspace, stack: string, log: (l: string) => void): Promise<Check[]> {
+    const checks: Check[] = [];
+    log(`test:engine: ${stack}: pulumi up (stand-ins), then a second preview ...`);
+    const up = await runCli(t, ws, ["up", "--yes", "--skip-preview", "--stack", stack, "--non-interactive", "--color", "never"]);
+    checks.push({ name: `${stack}: a local pulumi up with the stand-in providers succeeds`, ok: up.code === 0, detail: up.code === 0 ? `exit 0 in ${(up.ms / 1000).toFixed(1)} s` : `exit ${up.code}\n${tail(outputOf(up))}` });
+    if (up.code !== 0) return checks;
+    const policyConfig = stackPolicyConfig(ws.projectDir, stack);
+    const { result, events } = await preview(t, ws, stack, policyConfig, "second");
+    let changed: string[] = [`no readable --json (exit ${result.code})`];
+    try {
+        changed = parsePreviewJson(result.stdout).steps.filter((s) => s.op !== "same").map((s) => `${s.op} ${s.urn}`);
+    } catch {
+        // reported through `changed`
+    }
+    checks.push({
+        name: `${stack}: the preview after it succeeds and changes nothing`,
+        ok: result.code === 0 && changed.length === 0,
+        detail: result.code !== 0 ? `exit ${result.code}\n${tail(outputOf(result))}` : changed.length ? changed.slice(0, 10).join("\n") : "every step is same",
+    });
+    const mandatory = mandatoryRules(policies, policyConfig ? JSON.parse(fs.readFileSync(policyConfig, "utf8")) as Record<string, unknown> : {});
+    const verdict = policyVerdict(events, PACK, mandatory);
+    const undecidedMandatory = verdict.undecided.filter((n) => mandatory.includes(n));
+    const notPassed = mandatory.filter((n) => !verdict.passed.includes(n));
+    checks.push({
+        name: `${stack}: with every value known, all ${mandatory.length} mandatory rules decide and pass`,
+        ok: verdict.ran && notPassed.length === 0 && undecidedMandatory.length === 0 && verdict.mandatoryViolations.length === 0,
+        detail: [
+            notPassed.length ? `not passed: ${notPassed.join(", ")}` : "",
+            undecidedMandatory.length ? `still undecided: ${undecidedMandatory.join(", ")}` : "",
+            verdict.mandatoryViolations.length ? `violations:\n${verdict.mandatoryViolations.join("\n")}` : "",
+        ].filter(Boolean).join("\n") || `${verdict.passed.length} rules passed`,
     });
     return checks;
 }
@@ -188,6 +230,13 @@ export async function main(argv: string[]): Promise<number> {
             checks.push(...await stackChecks(t, ws, stack, log));
         } catch (e) {
             checks.push({ name: `${stack}: engine run`, ok: false, detail: e instanceof Error ? e.message : String(e) });
+        }
+    }
+    if (chosen.includes(DECIDED_STACK)) {
+        try {
+            checks.push(...await decidedPreviewChecks(t, ws, DECIDED_STACK, log));
+        } catch (e) {
+            checks.push({ name: `${DECIDED_STACK}: up and second preview`, ok: false, detail: e instanceof Error ? e.message : String(e) });
         }
     }
     if (cli.values.stack === undefined) {

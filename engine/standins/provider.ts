@@ -43,6 +43,16 @@ export function canonicalJson(v: unknown): string {
     return JSON.stringify(v) ?? "null";
 }
 
+/** Whether every value in `inputs` is in `state` (objects by key, recursively; arrays and scalars equal). */
+export function containedIn(inputs: unknown, state: unknown): boolean {
+    if (typeof inputs === "object" && inputs !== null && !Array.isArray(inputs)) {
+        if (typeof state !== "object" || state === null || Array.isArray(state)) return false;
+        const s = state as Record<string, unknown>;
+        return Object.entries(inputs as Record<string, unknown>).every(([k, v]) => v === undefined || containedIn(v, s[k]));
+    }
+    return canonicalJson(inputs) === canonicalJson(state);
+}
+
 /** The package a provider serves: `azure-native` answers `azure-native:*` types and functions. */
 export interface StandInOptions {
     pkg: "azure-native" | "kubernetes";
@@ -65,9 +75,11 @@ export function standInProvider(options: StandInOptions): provider.Provider {
             owns(parseUrn(urn).type);
             return { inputs: asRecord(news), failures: [] };
         },
+        // The provider SDK hands Diff the old state (inputs merged with computed outputs), so a
+        // change is an input not contained in that state; computed keys alone are no change.
         diff: async (_id: string, urn: string, olds: unknown, news: unknown) => {
             owns(parseUrn(urn).type);
-            return { changes: canonicalJson(olds) !== canonicalJson(news) };
+            return { changes: !containedIn(news, olds) };
         },
         create: async (urn: string, inputs: unknown) => {
             const { type, name } = parseUrn(urn);

@@ -82,11 +82,18 @@ describe("engine stand-in providers", () => {
         await assert.rejects(must(kubernetes.invoke, "invoke")("azure-native:authorization:getClientConfig", {}), /belongs to another package/);
     });
 
-    it("Diff reports a change only when the inputs differ in content", async () => {
+    it("Diff reports a change only when an input differs from the old state", async () => {
         const diff = must(kubernetes.diff, "diff");
         const urn = urnOf("kubernetes:core/v1:Namespace", "ns");
         assert.deepStrictEqual(await diff("ns", urn, { metadata: { name: "a", labels: { x: "1" } } }, { metadata: { labels: { x: "1" }, name: "a" } }), { changes: false });
         assert.deepStrictEqual(await diff("ns", urn, { metadata: { name: "a" } }, { metadata: { name: "b" } }), { changes: true });
+        // The old state carries computed outputs (status) besides the inputs: not a change.
+        assert.deepStrictEqual(await diff("ns", urn, { metadata: { name: "a" }, status: {} }, { metadata: { name: "a" } }), { changes: false });
+        assert.deepStrictEqual(await diff("ns", urn, { metadata: { name: "a" } }, { metadata: { name: "a" }, spec: {} }), { changes: true });
+        // Azure merges computed fields into an input object (identity.principalId): still no change.
+        const aks = urnOf("azure-native:containerservice:ManagedCluster", "aks");
+        assert.deepStrictEqual(await must(azure.diff, "diff")("id", aks, { identity: { type: "SystemAssigned", principalId: "p" } }, { identity: { type: "SystemAssigned" } }), { changes: false });
+        assert.deepStrictEqual(await must(azure.diff, "diff")("id", aks, { identity: { type: "SystemAssigned" }, tags: ["a", "b"] }, { identity: { type: "SystemAssigned" }, tags: ["a"] }), { changes: true });
         assert.strictEqual(canonicalJson({ b: 1, a: [2, { d: 1, c: undefined }] }), '{"a":[2,{"d":1}],"b":1}');
     });
 });
