@@ -1,7 +1,7 @@
 /**
  * Engine benchmark: the real Pulumi CLI's `pulumi preview --policy-pack policy-pack` wall time
  * per stack (a fresh local backend, the stand-in providers; engine/README.md), next to the
- * offline plan's for the same stack. Goal: a real preview under 180 s per stack on this 2-core
+ * offline plan's for the same stack. Goal: a real preview under 60 s per stack on this 2-core
  * machine (it type-checks the program with ts-node, as the CLI does by default). Needs the CLI:
  * AKS_PLATFORM_PULUMI_CLI, or the cached build (built here on first use, minutes).
  */
@@ -14,7 +14,7 @@ import { ensureToolchain } from "../engine/toolchain";
 import { ENGINE_OUT, prepareWorkspace, runCli, selectStack, stackPolicyConfig } from "../engine/workspace";
 import type { BenchResult } from "./types";
 
-const GOAL_MS = 180_000;
+const GOAL_MS = 60_000;
 
 export async function runEngineBench(): Promise<BenchResult[]> {
     const toolchain = ensureToolchain();
