@@ -3,6 +3,7 @@
  * - analyzer: full matrix of 1,000 pods x 2,000 policies x 4 probes under 1 s, >= 50x the reference evaluator
  * - policy pack: every rule over a 2,000-resource stack under 1 s
  * - offline plan: each stack under 15 s
+ * - engine: the real CLI's preview per stack under 60 s, next to the offline plan's time (`npm run bench engine`)
  * Prints a table, writes out/bench.json, exits 1 when a goal is missed.
  */
 import * as fs from "fs";
@@ -12,6 +13,7 @@ import { runPolicyBench } from "./policy.bench";
 import { runPlanBench } from "./plan.bench";
 import { runScaleBench } from "./scale.bench";
 import { runCliBench } from "./cli.bench";
+import { runEngineBench } from "./engine.bench";
 
 interface Result { name: string; figures: Record<string, number | string>; ok: boolean; notes?: string[] }
 
@@ -23,6 +25,7 @@ async function main(): Promise<number> {
         ["plan", runPlanBench],
         ["scale", runScaleBench],
         ["cli", runCliBench],
+        ["engine", runEngineBench],
     ];
     const results: Result[] = [];
     for (const [name, run] of suites) {

@@ -1,147 +1,19 @@
 /**
- * Pulumi mocks with realistic placeholder outputs: what Azure would return, shaped like the real
- * API (resource ids, OIDC issuer URLs, name servers, a kubelogin kubeconfig). Shared by the
- * offline plan and the tests, since mocks are global to a process.
+ * Pulumi mocks for the offline plan and the tests (mocks are global to a process). The answers
+ * themselves live in plan/answers.ts, shared with the stand-in provider plugins that the real
+ * engine runs (engine/standins/), so the offline plan and the engine see the same values.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { createHash } from "crypto";
-import { stringify as toYaml } from "yaml";
+import { createdResource, invokeAnswer } from "./answers";
 
-export const MOCK_SUBSCRIPTION_ID = "00000000-0000-4000-8000-000000000001";
-export const MOCK_TENANT_ID = "00000000-0000-4000-8000-000000000002";
-
-/** A stable, GUID-shaped value derived from a seed, so plans are reproducible. */
-export function mockGuid(seed: string): string {
-    const h = createHash("sha256").update(seed).digest("hex");
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
-
-function str(v: unknown, fallback: string): string {
-    return typeof v === "string" && v !== "" ? v : fallback;
-}
-
-/** The ARM id of an azure-native resource from its type token and inputs. */
-function armId(type: string, inputs: Record<string, unknown>, name: string): string {
-    const rg = str(inputs.resourceGroupName, "rg");
-    const base = `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/${rg}/providers`;
-    switch (type) {
-        case "azure-native:resources:ResourceGroup":
-            return `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/${str(inputs.resourceGroupName, name)}`;
-        case "azure-native:network:VirtualNetwork":
-            return `${base}/Microsoft.Network/virtualNetworks/${str(inputs.virtualNetworkName, name)}`;
-        case "azure-native:network:Subnet":
-            return `${base}/Microsoft.Network/virtualNetworks/${str(inputs.virtualNetworkName, "vnet")}/subnets/${str(inputs.subnetName, name)}`;
-        case "azure-native:network:PublicIPAddress":
-            return `${base}/Microsoft.Network/publicIPAddresses/${str(inputs.publicIpAddressName, name)}`;
-        case "azure-native:containerservice:ManagedCluster":
-            return `${base}/Microsoft.ContainerService/managedClusters/${str(inputs.resourceName, name)}`;
-        case "azure-native:dns:Zone":
-            return `${base}/Microsoft.Network/dnszones/${str(inputs.zoneName, name)}`;
-        case "azure-native:dns:RecordSet":
-            return `${base}/Microsoft.Network/dnszones/${str(inputs.zoneName, "zone")}/${str(inputs.recordType, "A")}/${str(inputs.relativeRecordSetName, name)}`;
-        case "azure-native:managedidentity:UserAssignedIdentity":
-            return `${base}/Microsoft.ManagedIdentity/userAssignedIdentities/${str(inputs.resourceName, name)}`;
-        case "azure-native:managedidentity:FederatedIdentityCredential":
-            return `${base}/Microsoft.ManagedIdentity/userAssignedIdentities/${str(inputs.resourceName, "identity")}/federatedIdentityCredentials/${str(inputs.federatedIdentityCredentialResourceName, name)}`;
-        case "azure-native:authorization:RoleAssignment":
-            return `${str(inputs.scope, "/")}/providers/Microsoft.Authorization/roleAssignments/${mockGuid(name)}`;
-        default:
-            return `${name}-id`;
-    }
-}
-
-/** Outputs Azure computes, added to the inputs. */
-function computedOutputs(type: string, inputs: Record<string, unknown>, name: string): Record<string, unknown> {
-    switch (type) {
-        case "azure-native:containerservice:ManagedCluster": {
-            const location = str(inputs.location, "westeurope");
-            const clusterName = str(inputs.resourceName, name);
-            const identity = (inputs.identity ?? {}) as Record<string, unknown>;
-            return {
-                name: clusterName,
-                fqdn: `${str(inputs.dnsPrefix, clusterName)}-${mockGuid(name).slice(0, 8)}.hcp.${location}.azmk8s.io`,
-                nodeResourceGroup: `MC_${str(inputs.resourceGroupName, "rg")}_${clusterName}_${location}`,
-                oidcIssuerProfile: { enabled: true, issuerURL: `https://${location}.oic.prod-aks.azure.com/${MOCK_TENANT_ID}/${mockGuid(`${name}-oidc`)}/` },
-                identity: { ...identity, principalId: mockGuid(`${name}-principal`), tenantId: MOCK_TENANT_ID },
-                provisioningState: "Succeeded",
-            };
-        }
-        case "azure-native:dns:Zone": {
-            const n = Number.parseInt(mockGuid(name).slice(0, 2), 16) % 9;
-            return {
-                name: str(inputs.zoneName, name),
-                nameServers: [`ns1-0${n}.azure-dns.com.`, `ns2-0${n}.azure-dns.net.`, `ns3-0${n}.azure-dns.org.`, `ns4-0${n}.azure-dns.info.`],
-            };
-        }
-        case "azure-native:managedidentity:UserAssignedIdentity":
-            return { name: str(inputs.resourceName, name), clientId: mockGuid(`${name}-client`), principalId: mockGuid(`${name}-principal`), tenantId: MOCK_TENANT_ID };
-        case "azure-native:network:PublicIPAddress": {
-            const h = createHash("sha256").update(name).digest();
-            return { name: str(inputs.publicIpAddressName, name), ipAddress: `20.${50 + (h[0] % 100)}.${h[1]}.${1 + (h[2] % 250)}` };
-        }
-        case "azure-native:network:VirtualNetwork":
-            return { name: str(inputs.virtualNetworkName, name) };
-        case "azure-native:network:Subnet":
-            return { name: str(inputs.subnetName, name) };
-        case "azure-native:resources:ResourceGroup":
-            return { name: str(inputs.resourceGroupName, name) };
-        default:
-            return {};
-    }
-}
-
-/** The exec kubeconfig AKS returns for an Entra ID cluster (format=exec). */
-export function mockUserKubeconfig(clusterName: string, server: string): string {
-    return toYaml({
-        apiVersion: "v1",
-        kind: "Config",
-        clusters: [{ name: clusterName, cluster: { server, "certificate-authority-data": Buffer.from("mock-ca").toString("base64") } }],
-        contexts: [{ name: clusterName, context: { cluster: clusterName, user: `clusterUser_${clusterName}` } }],
-        "current-context": clusterName,
-        users: [{
-            name: `clusterUser_${clusterName}`,
-            user: {
-                exec: {
-                    apiVersion: "client.authentication.k8s.io/v1beta1",
-                    command: "kubelogin",
-                    args: ["get-token", "--environment", "AzurePublicCloud", "--server-id", "6dae42f8-4368-4678-94ff-3960e28e3630",
-                        "--client-id", "80faf920-1908-4b52-b5ef-a8e7bedfc67a", "--tenant-id", MOCK_TENANT_ID, "--login", "devicecode"],
-                    interactiveMode: "IfAvailable",
-                    provideClusterInfo: false,
-                },
-            },
-        }],
-    });
-}
+export { MOCK_SUBSCRIPTION_ID, MOCK_TENANT_ID, mockGuid, mockUserKubeconfig } from "./answers";
 
 export class PlatformMocks implements pulumi.runtime.Mocks {
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
-        const inputs = (args.inputs ?? {}) as Record<string, unknown>;
-        if (args.type.startsWith("azure-native:")) {
-            return { id: armId(args.type, inputs, args.name), state: { ...inputs, ...computedOutputs(args.type, inputs, args.name) } };
-        }
-        if (args.type.startsWith("kubernetes:")) {
-            const meta = (inputs.metadata ?? {}) as Record<string, unknown>;
-            const ns = typeof meta.namespace === "string" ? `${meta.namespace}/` : "";
-            const id = args.type === "kubernetes:helm.sh/v3:Release" ? `${str(inputs.namespace, "default")}/${str(inputs.name, args.name)}` : `${ns}${str(meta.name, args.name)}`;
-            return { id, state: { ...inputs, status: inputs.status ?? {} } };
-        }
-        return { id: `${args.name}-id`, state: inputs };
+        return createdResource(args.type, (args.inputs ?? {}) as Record<string, unknown>, args.name);
     }
 
     call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
-        const inputs = (args.inputs ?? {}) as Record<string, unknown>;
-        switch (args.token) {
-            case "azure-native:authorization:getClientConfig":
-                return { clientId: mockGuid("client"), objectId: mockGuid("object"), subscriptionId: MOCK_SUBSCRIPTION_ID, tenantId: MOCK_TENANT_ID };
-            case "azure-native:containerservice:listManagedClusterUserCredentials": {
-                const cluster = str(inputs.resourceName, "cluster");
-                const kubeconfig = mockUserKubeconfig(cluster, `https://${cluster}-${mockGuid(cluster).slice(0, 8)}.hcp.westeurope.azmk8s.io:443`);
-                return { kubeconfigs: [{ name: "clusterUser", value: Buffer.from(kubeconfig).toString("base64") }] };
-            }
-            default:
-                // An unanswered invoke would hang the run; fail loudly instead.
-                throw new Error(`offline plan: no mock for invoke ${args.token}; add one to plan/mocks.ts`);
-        }
+        return invokeAnswer(args.token, (args.inputs ?? {}) as Record<string, unknown>, "offline plan");
     }
 }
