@@ -8,7 +8,7 @@
  *
  * Slow (the pack is type-checked on start, 7-15 s here), so not in `npm test`; it needs the pack's own
  * install (`npm ci --prefix policy-pack`). Run it with:
- *   npx mocha --no-config -r ts-node/register/transpile-only --timeout 180000 test/policy/pack-smoke.slow.ts
+ *   npm run test:slow   (also run by .ci/run)
  */
 import * as assert from "node:assert/strict";
 import { ChildProcess, spawn } from "child_process";
