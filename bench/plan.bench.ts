@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { listStacks, REPO_ROOT } from "../plan/stack-config";
+import { planNodeArgs } from "./plan-command";
 
 export interface PlanBenchResult {
     name: string;
@@ -23,7 +24,7 @@ export async function runPlanBench(): Promise<PlanBenchResult[]> {
     try {
         for (const stack of listStacks()) {
             const started = process.hrtime.bigint();
-            const run = spawnSync(process.execPath, ["--max-semi-space-size=64", "-r", "tsx/cjs", "plan/main.ts", "--stack", stack, "--out", out, "--format", "json"], {
+            const run = spawnSync(process.execPath, [...planNodeArgs(), "--stack", stack, "--out", out, "--format", "json"], {
                 cwd: REPO_ROOT, encoding: "utf8"
             });
             const ms = Number(process.hrtime.bigint() - started) / 1e6;

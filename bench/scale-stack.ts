@@ -40,7 +40,8 @@ export function scaleStackYaml(n: number, base = "prod", dir: string = STACKS_DI
 
 /** Writes `Pulumi.<name>.yaml` with n generated apps into `dir`; returns the stack name. */
 export function writeScaleStack(dir: string, n: number): string {
-    const name = `scale${n}`;
+    // "prod" in the name: the pack takes a stack's environment from its name when none is configured.
+    const name = `prod-scale${n}`;
     fs.writeFileSync(path.join(dir, `Pulumi.${name}.yaml`), scaleStackYaml(n));
     return name;
 }

@@ -19,7 +19,10 @@ export function applyOrder(resources: readonly PlanResource[]): PlanResource[] {
     const children = new Map<string, PlanResource[]>();
     for (const r of resources) {
         const p = parentOf(r);
-        if (p) children.set(p.urn, [...(children.get(p.urn) ?? []), r]);
+        if (!p) continue;
+        const list = children.get(p.urn);
+        if (list) list.push(r);
+        else children.set(p.urn, [r]);
     }
     const expand = (urn: string, out: Set<string>): void => {
         if (out.has(urn)) return;

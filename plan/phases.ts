@@ -157,9 +157,10 @@ const networkPhase: PlanPhase = {
         writeFile(ctx, "reachability.json", JSON.stringify({
             stack: ctx.stack,
             dataplane: "cilium",
-            format: "Every allowed (and inconclusive) cell by pair of endpoints, an endpoint to itself included; every cell not listed is denied.",
+            format: "Every allowed (and inconclusive) cell of each pair with a managed endpoint on at least one side, an endpoint to itself included; such a cell not listed is denied. Pairs with no managed side are outside the platform's policies and not listed.",
             probes: r.probes.map((p) => `${p.port}/${p.protocol}`),
             endpoints: r.endpoints,
+            managed: r.managed,
             reproduce: { files: [...REACHABILITY_INPUTS], args: r.netpolArgs, command: reproduce },
             warnings: r.warnings,
             namespaces: r.namespaces,

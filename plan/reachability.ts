@@ -37,7 +37,12 @@ export interface Reachability {
     endpoints: { id: string; kind: string; namespace?: string }[];
     /** Endpoints in the namespaces the platform manages (the rows and columns that matter). */
     managed: string[];
-    /** Every allowed cell, by pair (an endpoint to itself included); a cell in neither list is denied. */
+    /**
+     * Every allowed cell of a pair with a managed endpoint on at least one side (an endpoint to itself
+     * included); such a cell in neither list is denied. Pairs with no managed side are outside the
+     * platform's policies (none selects their pods) and are not listed: with N apps each declaring an
+     * egress there are N² of them.
+     */
     allowed: PairCells[];
     inconclusive: PairCells[];
     warnings: string[];
@@ -104,9 +109,12 @@ export function reachability(config: PlatformConfig, resources: readonly PlanRes
     const allowed = new Map<number, string[]>();
     const inconclusive = new Map<number, string[]>();
     const n = ids.length;
+    const managedSet = new Set(managed);
+    const isManaged = ids.map((id) => managedSet.has(id));
     for (const probe of probes) {
         const { allowed: sure, possible } = analysis.cells(probe, ids, ids);
         for (let b = 0; b < n * n; b++) {
+            if (!isManaged[Math.floor(b / n)] && !isManaged[b % n]) continue;
             const bit = 1 << (b & 31);
             const target = (sure[b >>> 5] & bit) !== 0 ? allowed : (possible[b >>> 5] & bit) !== 0 ? inconclusive : undefined;
             if (target) target.set(b, [...(target.get(b) ?? []), probeKey(probe)]);

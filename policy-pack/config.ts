@@ -92,6 +92,8 @@ export interface PackConfig {
     certManagerNamespace: string;
     /** Minimum replicas of cert-manager's controller and webhook in prod. */
     certManagerMinReplicas: number;
+    /** Most certificates the stack may ask Let's Encrypt production for per registered domain (its weekly limit is 50). */
+    letsEncryptCertificatesPerWeek: number;
 }
 
 const CERT_MANAGER_NS = "cert-manager";
@@ -215,6 +217,7 @@ export const DEFAULTS: Readonly<PackConfig> = Object.freeze({
     letsEncryptStagingServers: ["https://acme-staging-v02.api.letsencrypt.org/directory"],
     certManagerNamespace: CERT_MANAGER_NS,
     certManagerMinReplicas: 2,
+    letsEncryptCertificatesPerWeek: 50,
 } satisfies PackConfig);
 
 const stringList = (description: string): PolicyConfigJSONSchema => ({ type: "array", items: { type: "string" }, description });
@@ -271,6 +274,7 @@ export const SCHEMA: Readonly<Record<keyof PackConfig, PolicyConfigJSONSchema>> 
     letsEncryptStagingServers: { ...stringList("Let's Encrypt staging ACME directory URLs."), default: DEFAULTS.letsEncryptStagingServers },
     certManagerNamespace: { type: "string", description: "cert-manager's namespace.", default: DEFAULTS.certManagerNamespace },
     certManagerMinReplicas: { type: "integer", minimum: 1, description: "Minimum cert-manager replicas in prod.", default: DEFAULTS.certManagerMinReplicas },
+    letsEncryptCertificatesPerWeek: { type: "integer", minimum: 1, description: "Most certificates per registered domain from Let's Encrypt production (letsencrypt.org/docs/rate-limits: 50 per week).", default: DEFAULTS.letsEncryptCertificatesPerWeek },
 };
 
 /** A rule's `configSchema`: the keys it reads. */

@@ -16,6 +16,7 @@ import { wildcardDns01 } from "./14-wildcard-dns01";
 import { certManagerHa } from "./15-cert-manager-ha";
 import { dnsRoleScope } from "./16-dns-role-scope";
 import { expiryAlerts } from "./17-expiry-alerts";
+import { letsEncryptRateLimits } from "./18-letsencrypt-rate-limits";
 import type { PackPolicy } from "./lib/rule";
 
 export const policies: readonly PackPolicy[] = [
@@ -36,6 +37,7 @@ export const policies: readonly PackPolicy[] = [
     certManagerHa,
     dnsRoleScope,
     expiryAlerts,
+    letsEncryptRateLimits,
 ];
 
 export type { PackPolicy } from "./lib/rule";

@@ -179,6 +179,18 @@ const MUTATIONS: Mutation[] = [
         mutate: (rs) => { aks(rs).azureMonitorProfile = { metrics: { enabled: false } }; } },
     { name: "prod's certificate rule group disabled", stack: "prod", rules: ["expiry-alerts"], names: "ManagedCluster",
         mutate: (rs) => { for (const g of rs.filter((r) => r.type === "azure-native:alertsmanagement:PrometheusRuleGroup")) (g.props as Obj).enabled = false; } },
+    { name: "51 apps each with its own Let's Encrypt production certificate", stack: "prod", rules: ["letsencrypt-rate-limits"], names: "registered domain example.com",
+        mutate: (rs) => [...rs, ...Array.from({ length: 51 }, (_, i) => {
+            const copy = JSON.parse(JSON.stringify(appIngress(rs, PROD_APP))) as PlanResource;
+            copy.name = `${copy.name}-dedicated-${i}`;
+            copy.urn = `${copy.urn}-dedicated-${i}`;
+            meta(copy).name = `${PROD_APP}-dedicated-${i}`;
+            const host = `shop-${i}.${zoneOf(rs)}`;
+            (spec(copy).rules as Obj[])[0].host = host;
+            spec(copy).tls = [{ hosts: [host], secretName: `shop-${i}-tls` }];
+            annotate(copy, "cert-manager.io/cluster-issuer", "letsencrypt-production");
+            return copy;
+        })] },
     // Services (rule 5)
     { name: "NodePort Service", stack: "dev", rules: ["no-exposed-services"], names: `Service ${DEV_APP}/${DEV_APP}`,
         mutate: (rs) => { spec(find(rs, "Service", DEV_APP, DEV_APP)).type = "NodePort"; } },

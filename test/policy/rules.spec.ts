@@ -18,7 +18,7 @@ const http01 = { http01: { ingress: { ingressClassName: "nginx" } } };
 
 describe("policy pack: rule metadata", () => {
     it("every rule has a unique kebab-case name, display name, description, enforcement level, severity, remediation and README anchor", () => {
-        assert.equal(policies.length, 17);
+        assert.equal(policies.length, 18);
         const names = new Set<string>();
         for (const p of policies) {
             assert.match(p.name, /^[a-z0-9]+(-[a-z0-9]+)*$/);
@@ -503,5 +503,34 @@ describe("rule expiry-alerts", () => {
         assert.equal(violations(r).length, 0);
         expectUndecided(r, "metrics add-on on is unknown");
         expectUndecided(await runRule("expiry-alerts", [cluster(true), group({ rules: UNKNOWN })]), "alerts on certificate expiry through an action group is unknown");
+    });
+});
+
+describe("rule letsencrypt-rate-limits", () => {
+    const PROD_SERVER = "https://acme-v02.api.letsencrypt.org/directory";
+    const prodIssuer = k.clusterIssuer("le-prod", { acme: { server: PROD_SERVER, solvers: [] } });
+    const stagingIssuer = k.clusterIssuer("le-staging", { acme: { server: "https://acme-staging-v02.api.letsencrypt.org/directory", solvers: [] } });
+    const dedicated = (i: number, issuer = "le-prod", domain = "example.com") => k.ingress(`app-${i}`, "web", { tls: [{ hosts: [`app-${i}.${domain}`], secretName: "web-tls" }], rules: [{ host: `app-${i}.${domain}` }] }, { "cert-manager.io/cluster-issuer": issuer });
+    const wildcardServed = (i: number) => k.ingress(`app-${i}`, "web", { tls: [{ hosts: [`app-${i}.example.com`] }], rules: [{ host: `app-${i}.example.com` }] });
+
+    it("passes 50 production certificates per registered domain, and any number served by the wildcard", async () => {
+        expectClean(await runRule("letsencrypt-rate-limits", [prodIssuer, ...Array.from({ length: 50 }, (_, i) => dedicated(i))]));
+        expectClean(await runRule("letsencrypt-rate-limits", [prodIssuer, ...Array.from({ length: 500 }, (_, i) => wildcardServed(i))]));
+    });
+    it("flags the 51st production certificate under one registered domain, naming the domain", async () => {
+        expectViolations(await runRule("letsencrypt-rate-limits", [prodIssuer, ...Array.from({ length: 51 }, (_, i) => dedicated(i))]), 1, "51 certificates", "example.com");
+    });
+    it("counts Certificates too, by registered domain from the Public Suffix List (example.co.uk, not co.uk)", async () => {
+        const certs = Array.from({ length: 30 }, (_, i) => k.certificate("a", `c${i}`, { dnsNames: [`h${i}.team.example.co.uk`], issuerRef: { name: "le-prod", kind: "ClusterIssuer" } }));
+        const ingresses = Array.from({ length: 21 }, (_, i) => dedicated(i, "le-prod", "other.example.co.uk"));
+        expectViolations(await runRule("letsencrypt-rate-limits", [prodIssuer, ...certs, ...ingresses]), 1, "example.co.uk");
+        const split = Array.from({ length: 30 }, (_, i) => dedicated(i, "le-prod", "one.co.uk"));
+        expectClean(await runRule("letsencrypt-rate-limits", [prodIssuer, ...split, ...Array.from({ length: 30 }, (_, i) => dedicated(i + 100, "le-prod", "two.co.uk"))]));
+    });
+    it("does not count Let's Encrypt staging, whose limits are far higher", async () => {
+        expectClean(await runRule("letsencrypt-rate-limits", [stagingIssuer, ...Array.from({ length: 80 }, (_, i) => dedicated(i, "le-staging"))]));
+    });
+    it("the limit is configurable (letsEncryptCertificatesPerWeek)", async () => {
+        expectViolations(await runRule("letsencrypt-rate-limits", [prodIssuer, ...Array.from({ length: 11 }, (_, i) => dedicated(i))], { letsEncryptCertificatesPerWeek: 10 }), 1, "more than the 10");
     });
 });
