@@ -1,7 +1,11 @@
 import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
 import { at, ofType, one, STACKS, stackRun } from "../support/runs";
 import { caaRecords, delegationRecordName } from "../../components/azure/dns-zone";
-import { certManager } from "../../components/facts";
+import { dnsTxtRoleSpec } from "../../components/azure/cert-manager-identity";
+import { nameBasedGuid } from "../../components/azure/roles";
+import { azure, certManager } from "../../components/facts";
 
 describe("DnsZone", () => {
     it("CAA allows only Let's Encrypt, wildcards included, and reports to the iodef address", () => {
@@ -105,4 +109,14 @@ describe("Networking and ingress IP", () => {
             assert.deepStrictEqual(ip.propertyDependencies.resourceGroupName, [ipGroup.urn], "the IP lives in its own resource group");
         });
     }
+});
+
+describe("docs/ci.md: the deploy identity's role-assignment condition", () => {
+    const doc = fs.readFileSync(path.join(__dirname, "..", "..", "docs", "ci.md"), "utf8");
+    it("names every built-in role the program assigns, and the custom TXT role's id as the program computes it", () => {
+        for (const id of Object.values(azure.roles)) assert.ok(doc.includes(id), `docs/ci.md lacks role ${id}`);
+        const group = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/platform-prod-rg";
+        assert.strictEqual(dnsTxtRoleSpec(group).roleDefinitionId, nameBasedGuid("dns-txt-role", group), "the documented one-liner computes the role's id");
+        assert.ok(doc.includes('nameBasedGuid("dns-txt-role"'));
+    });
 });
