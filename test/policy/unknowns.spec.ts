@@ -5,7 +5,8 @@
  */
 import * as assert from "node:assert/strict";
 import { toPolicyResources } from "../../policy-pack/engine";
-import { isUnknownValue, unknownPaths, withUnknowns, withUnknownsThroughProxy } from "../../policy-pack/rules/lib/k8s";
+import * as proxyModule from "@pulumi/policy/proxy";
+import { isUnknownValue, UNKNOWN_SENTINELS, unknownPaths, withUnknowns, withUnknownsThroughProxy } from "../../policy-pack/rules/lib/k8s";
 import { resource } from "./helpers";
 
 /** Props behind the runtime's unknown-checking proxy, made by the pack's own @pulumi/policy (as the engine hands them over). */
@@ -13,16 +14,15 @@ function unknownCheckingProxy(props: Record<string, unknown>): unknown {
     return toPolicyResources([resource("kubernetes:networking.k8s.io/v1:NetworkPolicy", "p", props)])[0].props;
 }
 
-// The sentinels of @pulumi/policy 1.21.0 proxy.js (string, number, boolean, array, asset, archive, object).
-const SENTINELS = [
-    "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
-    "3eeb2bf0-c639-47a8-9e75-3b44932eb421",
-    "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",
-    "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",
-    "030794c1-ac77-496b-92df-f27374a8bd58",
-    "e48ece36-62e2-4504-bad9-02848725956a",
-    "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",
-];
+// The sentinels as the SDK itself defines them (@pulumi/policy proxy.js; its typings leave them out):
+// string, number, boolean, array, asset, archive, object.
+const sdk = proxyModule as unknown as Record<string, unknown>;
+const SENTINELS = ["unknownStringValue", "unknownNumberValue", "unknownBooleanValue", "unknownArrayValue", "unknownAssetValue", "unknownArchiveValue", "unknownObjectValue"]
+    .map((k) => String(sdk[k]));
+
+describe("the pack's unknown-value sentinels", () => {
+    it("are exactly the SDK's", () => assert.deepEqual([...UNKNOWN_SENTINELS].sort(), [...SENTINELS].sort()));
+});
 
 const props = () => ({
     metadata: { name: "p", namespace: SENTINELS[0], labels: { a: "b", c: SENTINELS[2] } },

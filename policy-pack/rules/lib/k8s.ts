@@ -86,7 +86,7 @@ export function strMap(v: unknown): Record<string, string> {
  * The runtime's sentinels for values unknown at preview (@pulumi/policy 1.21.0, proxy.js: string,
  * number, boolean, array, asset, archive, object); its proxy throws UnknownValueError on reading one.
  */
-const UNKNOWN_SENTINELS: ReadonlySet<string> = new Set([
+export const UNKNOWN_SENTINELS: ReadonlySet<string> = new Set([
     "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
     "3eeb2bf0-c639-47a8-9e75-3b44932eb421",
     "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",

@@ -23,7 +23,7 @@ import {
 import { README_URL } from "../../config";
 
 /** The runtime's sentinel for an unknown string (`@pulumi/policy`'s proxy checks against it). */
-export const UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export const UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"; // one of k8s.ts UNKNOWN_SENTINELS (the SDK's string sentinel)
 
 /** Metadata every rule carries. */
 export interface RuleMeta {
