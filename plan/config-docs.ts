@@ -1,6 +1,6 @@
 /**
- * Everything generated from the config key table (components/config/keys.ts): the README's
- * configuration reference, Pulumi.yaml's `config:` block and the JSON Schema of stack files.
+ * Everything generated from the config key table (components/config/keys.ts): the configuration
+ * reference in docs/configuration.md, Pulumi.yaml's `config:` block and the JSON Schema of stack files.
  * `npm run docs` writes them; tests check the committed copies are current.
  */
 import { stringify as toYaml } from "yaml";
@@ -8,6 +8,8 @@ import { z } from "zod";
 import { ENVIRONMENTS, fullKey, KeyDef, KeyName, KEYS } from "../components/config";
 import { isByEnvironment, isSameAs } from "../components/config/parse";
 
+/** The page that carries the configuration table, between the markers below. */
+export const CONFIG_DOC_FILE = "docs/configuration.md";
 export const CONFIG_START_MARKER = "<!-- config:start -->";
 export const CONFIG_END_MARKER = "<!-- config:end -->";
 /** Where the stack-file schema lives; each stack file's first line points at it. */
@@ -100,7 +102,7 @@ function pulumiDeclarable(s: JsonSchema): boolean {
  * treats a declared key without `default` as required on every stack (pulumi/pulumi
  * pkg/workspace/config.go, mergeConfig: "Stack '<name>' is missing configuration values"), so keys
  * whose default depends on the environment or on another key stay undeclared and are documented
- * in the README's table; maps and lists of objects cannot be typed there at all.
+ * in docs/configuration.md's table; maps and lists of objects cannot be typed there at all.
  */
 export function renderProjectConfig(): string {
     const config: Record<string, Record<string, unknown>> = {};

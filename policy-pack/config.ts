@@ -8,7 +8,7 @@
  * merges the file's values over `DEFAULTS` and every rule reads the result.
  *
  * The defaults describe the platform this pack ships with (chart labels and ports of cert-manager
- * v1.19 and F5 NGINX Ingress Controller chart 2.x, read from their templates): the pack never imports
+ * v1.21.1 and F5 NGINX Ingress Controller chart 2.6.4, read from their templates): the pack never imports
  * the program, so they are written here again. A team running different charts overrides `endpoints`.
  */
 import type { PolicyConfigSchema } from "@pulumi/policy";

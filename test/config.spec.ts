@@ -127,7 +127,7 @@ const BAD: BadCase[] = [
     { why: "monitoring namespace not a label", set: { monitoringNamespace: "Monitoring" }, key: "monitoringNamespace", says: /DNS-1123 label/ },
     { why: "unknown key (transposed letters)", set: { dnsZoneNmae: "x.example.com" }, key: "dnsZoneNmae", says: /did you mean `dnsZoneName`\?/ },
     { why: "unknown key (wrong case)", set: { UserPoolMaxCount: 3 }, key: "UserPoolMaxCount", says: /did you mean `userPoolMaxCount`\?/ },
-    { why: "unknown key far from any known one", set: { frobnicate: true }, key: "frobnicate", says: /not a known key; the keys are listed in README\.md/ },
+    { why: "unknown key far from any known one", set: { frobnicate: true }, key: "frobnicate", says: /not a known key; the keys are listed in docs\/configuration\.md/ },
     { why: "mesh namespace not a DNS-1123 label", set: { istioMeshNamespaces: ["Istio_System"] }, key: "istioMeshNamespaces[0]", says: /DNS-1123 label/ },
     { why: "istio-csr on with no mesh namespace", set: { istioCsrEnabled: true, istioMeshNamespaces: [] }, key: "istioMeshNamespaces", says: /at least one namespace/ },
     { why: "name prefix with uppercase", set: { namePrefix: "Platform" }, key: "namePrefix", says: /lowercase letters and digits/ },

@@ -1,6 +1,6 @@
 /**
  * What the config key table generates: Pulumi.yaml's `config:` block (under the Pulumi CLI's rule
- * for declared keys), the stack-file JSON Schema every stack file names, and the README's table.
+ * for declared keys), the stack-file JSON Schema every stack file names, and docs/configuration.md's table.
  */
 import * as assert from "assert";
 import * as fs from "fs";
@@ -9,7 +9,7 @@ import Ajv2020 from "ajv/dist/2020";
 import { parse as parseYaml } from "yaml";
 import { KeyDef, KEYS, PROJECT } from "../components/config";
 import {
-    CONFIG_END_MARKER, CONFIG_START_MARKER, renderConfigTable, renderStackFileSchema, stackFileSchema, STACK_SCHEMA_FILE, STACK_SCHEMA_HEADER, withProjectConfig,
+    CONFIG_DOC_FILE, CONFIG_END_MARKER, CONFIG_START_MARKER, renderConfigTable, renderStackFileSchema, stackFileSchema, STACK_SCHEMA_FILE, STACK_SCHEMA_HEADER, withProjectConfig,
 } from "../plan/config-docs";
 import { listStacks, STACKS_DIR } from "../plan/stack-config";
 
@@ -101,13 +101,18 @@ describe("stack-file JSON Schema", () => {
     });
 });
 
-describe("README configuration reference", () => {
+describe("configuration reference (docs/configuration.md)", () => {
     it("matches components/config/keys.ts (run `npm run docs` after changing a key)", () => {
+        const page = fs.readFileSync(path.join(ROOT, CONFIG_DOC_FILE), "utf8");
+        const a = page.indexOf(CONFIG_START_MARKER);
+        const b = page.indexOf(CONFIG_END_MARKER);
+        assert.ok(a >= 0 && b > a, `${CONFIG_DOC_FILE} lacks the config markers`);
+        assert.strictEqual(page.slice(a + CONFIG_START_MARKER.length, b), renderConfigTable(), `${CONFIG_DOC_FILE}'s config table is stale: run \`npm run docs\``);
+    });
+
+    it("the README carries no config table any more (it lives in docs/configuration.md)", () => {
         const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
-        const a = readme.indexOf(CONFIG_START_MARKER);
-        const b = readme.indexOf(CONFIG_END_MARKER);
-        assert.ok(a >= 0 && b > a, "README.md lacks the config markers");
-        assert.strictEqual(readme.slice(a + CONFIG_START_MARKER.length, b), renderConfigTable(), "README config table is stale: run `npm run docs`");
+        assert.ok(!readme.includes(CONFIG_START_MARKER) && !readme.includes(CONFIG_END_MARKER), "README.md still has the config markers");
     });
 
     it("renders ranges and allowed values from the schema, not from descriptions", () => {

@@ -17,7 +17,7 @@ export interface PlatformNetworkArgs {
 
 /**
  * The cluster's VNet: a node subnet, and a subnet delegated to AKS so the API server is
- * VNet-integrated (nodes reach it on a private address, no tunnel; see the README).
+ * VNet-integrated (nodes reach it on a private address, no tunnel: learn.microsoft.com/azure/aks/api-server-vnet-integration).
  */
 export class PlatformNetwork extends pulumi.ComponentResource {
     readonly vnetId: pulumi.Output<string>;

@@ -2,7 +2,7 @@
  * Every stack configuration key, once: its schema (type and range, as zod), description, default
  * (per environment where it differs), example, and whether it is required. Everything else is
  * generated from this table and checked in tests: the validation (`parse.ts`), Pulumi.yaml's
- * `config:` block and the README's configuration table (`plan/config-docs.ts`), and the JSON Schema
+ * `config:` block and the configuration table of docs/configuration.md (`plan/config-docs.ts`), and the JSON Schema
  * of stack files (`stacks/stack-config.schema.json`).
  *
  * Why zod: one declaration gives the TypeScript type, the validator with paths into nested values,
@@ -144,7 +144,7 @@ export type AppInput = z.output<typeof app>;
 export const DEFAULT_PROMETHEUS_SELECTOR: Readonly<Record<string, string>> = { release: "kube-prometheus-stack" };
 
 // ---------------------------------------------------------------------------------------------
-// The keys, in the order the README lists them.
+// The keys, in the order docs/configuration.md lists them.
 
 export const KEYS = {
     location: key({

@@ -222,7 +222,7 @@ export function parseConfig(raw: RawConfig, location: string | undefined): Platf
             problems.push({
                 key: k,
                 value: raw[k],
-                message: `is not a known key${guess ? `; did you mean \`${guess}\`?` : "; the keys are listed in README.md (Configuration) and stacks/stack-config.schema.json"}`,
+                message: `is not a known key${guess ? `; did you mean \`${guess}\`?` : "; the keys are listed in docs/configuration.md and stacks/stack-config.schema.json"}`,
             });
         }
     }

@@ -1,6 +1,6 @@
 /**
  * The flows as documentation: a Markdown table and a Mermaid flowchart, rendered from the same
- * flow list the policies come from. The README carries the dev stack's rendering between
+ * flow list the policies come from. docs/network-flows.md carries the dev stack's rendering between
  * `<!-- flows:start -->` and `<!-- flows:end -->`; `npm run docs` (plan/update-docs.ts) rewrites it and a
  * test fails when it is stale.
  */
@@ -12,8 +12,10 @@ import { flowPolicies } from "./policies";
 
 export const FLOWS_START_MARKER = "<!-- flows:start -->";
 export const FLOWS_END_MARKER = "<!-- flows:end -->";
-/** The stack whose config the README's rendering shows. */
-export const README_STACK = "dev";
+/** The page that carries the rendering, relative to the repository root. */
+export const FLOWS_DOC_FILE = "docs/network-flows.md";
+/** The stack whose config that page's rendering shows. */
+export const FLOWS_DOC_STACK = "dev";
 
 function labelsText(labels: Readonly<Record<string, string>>): string {
     return Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(",");
@@ -116,8 +118,8 @@ export function renderFlowsMermaid(config: PlatformConfig): string {
     return lines.join("\n") + "\n";
 }
 
-/** What goes between the README markers: table, notes and diagram for one stack's config. */
-export function renderFlowsSection(config: PlatformConfig, stack: string = README_STACK): string {
+/** What goes between the markers: table, notes and diagram for one stack's config. */
+export function renderFlowsSection(config: PlatformConfig, stack: string = FLOWS_DOC_STACK): string {
     return [
         `<!-- Generated from components/networking/flows.ts for the ${stack} stack by \`npm run docs\`; do not edit by hand. -->`,
         "",
@@ -134,35 +136,35 @@ export function renderFlowsSection(config: PlatformConfig, stack: string = READM
     ].join("\n");
 }
 
-/** The text between the README's flow markers, or undefined when either marker is missing. */
-export function readmeFlowsBlock(readme: string): string | undefined {
-    const start = readme.indexOf(FLOWS_START_MARKER);
-    const end = readme.indexOf(FLOWS_END_MARKER);
+/** The text between the flow markers, or undefined when either marker is missing. */
+export function flowsBlock(page: string): string | undefined {
+    const start = page.indexOf(FLOWS_START_MARKER);
+    const end = page.indexOf(FLOWS_END_MARKER);
     if (start < 0 || end < start) return undefined;
-    return readme.slice(start + FLOWS_START_MARKER.length, end);
+    return page.slice(start + FLOWS_START_MARKER.length, end);
 }
 
-/** The exact block the README should hold between the markers. */
-export function expectedFlowsBlock(config: PlatformConfig, stack: string = README_STACK): string {
+/** The exact block the page should hold between the markers. */
+export function expectedFlowsBlock(config: PlatformConfig, stack: string = FLOWS_DOC_STACK): string {
     return `\n${renderFlowsSection(config, stack)}`;
 }
 
 /**
- * Rewrites the README's flows block (appending a "Network flows" section with markers when they
+ * Rewrites the page's flows block (appending a "Network flows" section with markers when they
  * are missing). Returns true when the file changed.
  */
-export function updateReadme(readmePath: string, config: PlatformConfig): boolean {
-    if (!fs.existsSync(readmePath)) throw new Error(`no README at ${readmePath}`);
-    const readme = fs.readFileSync(readmePath, "utf8");
+export function updateFlowsDoc(pagePath: string, config: PlatformConfig): boolean {
+    if (!fs.existsSync(pagePath)) throw new Error(`no flows page at ${pagePath}; create it (the block is appended to it)`);
+    const page = fs.readFileSync(pagePath, "utf8");
     const block = expectedFlowsBlock(config);
     let next: string;
-    if (readmeFlowsBlock(readme) === undefined) {
-        next = `${readme.replace(/\n*$/, "\n")}\n## Network flows\n\n${FLOWS_START_MARKER}${block}${FLOWS_END_MARKER}\n`;
+    if (flowsBlock(page) === undefined) {
+        next = `${page.replace(/\n*$/, "\n")}\n## Network flows\n\n${FLOWS_START_MARKER}${block}${FLOWS_END_MARKER}\n`;
     } else {
-        const start = readme.indexOf(FLOWS_START_MARKER) + FLOWS_START_MARKER.length;
-        next = readme.slice(0, start) + block + readme.slice(readme.indexOf(FLOWS_END_MARKER));
+        const start = page.indexOf(FLOWS_START_MARKER) + FLOWS_START_MARKER.length;
+        next = page.slice(0, start) + block + page.slice(page.indexOf(FLOWS_END_MARKER));
     }
-    if (next === readme) return false;
-    fs.writeFileSync(readmePath, next);
+    if (next === page) return false;
+    fs.writeFileSync(pagePath, next);
     return true;
 }

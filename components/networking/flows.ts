@@ -3,7 +3,7 @@
  *
  * Every connection the platform needs is one `Flow`: a source, a destination, the exact ports,
  * and why it exists. `policies.ts` turns the flows into NetworkPolicy / CiliumNetworkPolicy
- * specs and `docs.ts` renders the same list as the README's table and diagram, so the policy
+ * specs and `docs.ts` renders the same list as docs/network-flows.md's table and diagram, so the policy
  * set and its documentation cannot drift apart. Nothing here calls Pulumi.
  *
  * Baseline per managed namespace (not flows, see `policies.ts`): `default-deny` (all ingress and
@@ -11,9 +11,11 @@
  *
  * Decisions written down once:
  * - Metrics flows (monitoring → each component's metrics port) are declared in every stack,
- *   whether or not `monitoringEnabled` creates ServiceMonitors. The source is narrow (the
+ *   whatever the monitoring mode (your own Prometheus may scrape). The source is narrow (the
  *   configured monitoring namespace AND its Prometheus pod labels), so with no Prometheus it
  *   opens nothing, and a Prometheus the team brings itself can scrape without a policy change.
+ *   In monitoring mode azure the AKS metrics add-on's collector gets exactly the targets of the
+ *   platform's PodMonitors on their metrics ports (`azureMonitorScrapeFlows`).
  * - Kubelet probes (readiness/liveness/healthz ports) need no flow: Cilium always allows a node
  *   to reach the pods on it (the `host` identity), and nothing else should reach those ports.
  * - Flows to the API server are enforced by Cilium's `kube-apiserver` entity; its calls into

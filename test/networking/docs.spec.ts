@@ -7,22 +7,28 @@ import { managedNamespaces } from "../../components/kubernetes/namespace-specs";
 import { platformFlows } from "../../components/networking/flows";
 import {
     expectedFlowsBlock,
+    FLOWS_DOC_FILE,
+    FLOWS_DOC_STACK,
     FLOWS_END_MARKER,
     FLOWS_START_MARKER,
-    readmeFlowsBlock,
+    flowsBlock,
     renderFlowsMarkdown,
     renderFlowsMermaid,
-    updateReadme,
+    updateFlowsDoc,
 } from "../../components/networking/docs";
 import { STACKS, stackConfig } from "./support";
 
 describe("networking: docs rendered from the flows", () => {
-    it("README.md carries the dev stack's flows table and diagram between the markers, up to date", () => {
-        const file = path.join(REPO_ROOT, "README.md");
-        assert.ok(fs.existsSync(file), "README.md is missing; create it and run `npm run docs`");
-        const block = readmeFlowsBlock(fs.readFileSync(file, "utf8"));
-        assert.ok(block !== undefined, `README.md has no ${FLOWS_START_MARKER} ... ${FLOWS_END_MARKER} block: run \`npm run docs\``);
-        assert.ok(block === expectedFlowsBlock(stackConfig("dev")), "README.md's flows block is stale (the flows or the dev stack changed): run `npm run docs`");
+    it(`${FLOWS_DOC_FILE} carries the ${FLOWS_DOC_STACK} stack's flows table and diagram between the markers, up to date`, () => {
+        const file = path.join(REPO_ROOT, FLOWS_DOC_FILE);
+        assert.ok(fs.existsSync(file), `${FLOWS_DOC_FILE} is missing; create it and run \`npm run docs\``);
+        const block = flowsBlock(fs.readFileSync(file, "utf8"));
+        assert.ok(block !== undefined, `${FLOWS_DOC_FILE} has no ${FLOWS_START_MARKER} ... ${FLOWS_END_MARKER} block: run \`npm run docs\``);
+        assert.ok(block === expectedFlowsBlock(stackConfig(FLOWS_DOC_STACK)), `${FLOWS_DOC_FILE}'s flows block is stale (the flows or the ${FLOWS_DOC_STACK} stack changed): run \`npm run docs\``);
+    });
+
+    it("the README carries no flows block any more (the flows live in their own page)", () => {
+        assert.strictEqual(flowsBlock(fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8")), undefined);
     });
 
     for (const stack of STACKS) {
@@ -47,34 +53,34 @@ describe("networking: docs rendered from the flows", () => {
         });
     }
 
-    describe("updateReadme", () => {
+    describe("updateFlowsDoc", () => {
         const config = stackConfig("dev");
         let dir: string;
-        beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), "flows-readme-")); });
+        beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), "flows-doc-")); });
         afterEach(() => { fs.rmSync(dir, { recursive: true, force: true }); });
 
         it("replaces only the text between the markers, and reports no change the second time", () => {
-            const file = path.join(dir, "README.md");
+            const file = path.join(dir, "network-flows.md");
             fs.writeFileSync(file, `# Title\n\nbefore\n${FLOWS_START_MARKER}\nold\n${FLOWS_END_MARKER}\nafter\n`);
-            assert.strictEqual(updateReadme(file, config), true);
+            assert.strictEqual(updateFlowsDoc(file, config), true);
             const text = fs.readFileSync(file, "utf8");
             assert.ok(text.startsWith(`# Title\n\nbefore\n${FLOWS_START_MARKER}`));
             assert.ok(text.endsWith(`${FLOWS_END_MARKER}\nafter\n`));
-            assert.strictEqual(readmeFlowsBlock(text), expectedFlowsBlock(config));
-            assert.strictEqual(updateReadme(file, config), false);
+            assert.strictEqual(flowsBlock(text), expectedFlowsBlock(config));
+            assert.strictEqual(updateFlowsDoc(file, config), false);
         });
 
         it("appends a Network flows section with the markers when they are missing", () => {
-            const file = path.join(dir, "README.md");
+            const file = path.join(dir, "network-flows.md");
             fs.writeFileSync(file, "# Title\n");
-            assert.strictEqual(updateReadme(file, config), true);
+            assert.strictEqual(updateFlowsDoc(file, config), true);
             const text = fs.readFileSync(file, "utf8");
             assert.ok(text.startsWith("# Title\n\n## Network flows\n"));
-            assert.strictEqual(readmeFlowsBlock(text), expectedFlowsBlock(config));
+            assert.strictEqual(flowsBlock(text), expectedFlowsBlock(config));
         });
 
-        it("refuses a missing README", () => {
-            assert.throws(() => updateReadme(path.join(dir, "nope.md"), config), /no README/);
+        it("refuses a missing page, naming it", () => {
+            assert.throws(() => updateFlowsDoc(path.join(dir, "nope.md"), config), /no flows page at .*nope\.md/);
         });
     });
 });
