@@ -10,9 +10,8 @@
  */
 import * as fs from "fs";
 import { HELP_OPTION, oneOf, parseCli, TEXT_OR_JSON, UsageError, usageFailure } from "./cli-args";
-import { EngineResult, Finding, PolicyConfigError, PolicyConfigFile, reconcilePolicyConfig, runPolicies } from "./engine";
+import type { EngineResult, Finding, PolicyConfigFile } from "./engine";
 import type { PlanResource } from "./plan-resource";
-import { policies } from "./rules";
 
 const USAGE = `usage: npm run -s policy -- check FILE [--config POLICY-CONFIG.json] [--format text|json]
 
@@ -111,6 +110,11 @@ export async function main(argv: string[]): Promise<number> {
     } catch (e) {
         return usageFailure("policy", USAGE, e).code;
     }
+    // The pack (and the Pulumi SDKs under it) loads only now: --help and usage errors answer at once.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { PolicyConfigError, reconcilePolicyConfig, runPolicies } = require("./engine") as typeof import("./engine");
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { policies } = require("./rules") as typeof import("./rules");
     try {
         const resources = parsePlan(readJson(file, "plan file"), file);
         const policyConfig = (cli.values.config ? readJson(cli.values.config, "policy config") : {}) as PolicyConfigFile;
