@@ -1,6 +1,7 @@
 /** istio-csr, off by default, on through config: pinned release, internal CA issuer, its own default-deny namespace. */
 import * as assert from "assert";
 import { at, ofType } from "../support/runs";
+import { shared } from "../support/shared";
 import { validateObject } from "../support/schema";
 import { runProgram, ProgramRun } from "../../plan/program";
 import { isManifest, manifestOf } from "../../plan/manifests";
@@ -13,8 +14,8 @@ const RELEASE = "kubernetes:helm.sh/v3:Release";
 
 describe("istio-csr (optional)", () => {
     let run: ProgramRun;
-    before(async () => {
-        run = await runProgram("staging", { configOverrides: { "aks-platform:istioCsrEnabled": "true", "aks-platform:istioMeshNamespaces": JSON.stringify(["istio-system", "shop"]) } });
+    beforeEach(async () => {
+        run = await shared("staging with istio-csr on", () => runProgram("staging", { configOverrides: { "aks-platform:istioCsrEnabled": "true", "aks-platform:istioMeshNamespaces": JSON.stringify(["istio-system", "shop"]) } }));
     });
 
     it("is not installed unless enabled", () => {

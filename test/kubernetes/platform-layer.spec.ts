@@ -39,7 +39,7 @@ describe("Kubernetes platform layer", () => {
     for (const stack of STACKS) {
         describe(`${stack} stack`, () => {
             let resources: PlanResource[];
-            before(async () => { resources = (await stackRun(stack)).resources; });
+            beforeEach(async () => { resources = (await stackRun(stack)).resources; });
 
             it("sends every Kubernetes resource through the cluster's provider", () => {
                 const provider = one(resources, "pulumi:providers:kubernetes");
