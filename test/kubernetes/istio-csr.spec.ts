@@ -39,6 +39,19 @@ describe("istio-csr (optional)", () => {
         assert.ok(ofType(run.resources, "kubernetes:core/v1:Namespace").some((r) => at(r.props, "metadata.name") === istioCsr.namespace));
     });
 
+    it("enforces, audits and warns Pod Security restricted in its namespace, labelled with its role", () => {
+        // Restricted is what the chart's pods pass: its default securityContext is non-root, no privilege
+        // escalation, read-only root, all capabilities dropped, seccomp RuntimeDefault
+        // (github.com/cert-manager/istio-csr, deploy/charts/istio-csr/values.yaml, securityContext).
+        const ns = ofType(run.resources, "kubernetes:core/v1:Namespace").find((r) => at(r.props, "metadata.name") === istioCsr.namespace);
+        assert.ok(ns);
+        const labels = at(ns.props, "metadata.labels") as Record<string, string>;
+        for (const mode of ["enforce", "audit", "warn"]) assert.strictEqual(labels[`pod-security.kubernetes.io/${mode}`], "restricted", mode);
+        assert.strictEqual(labels["pod-security.kubernetes.io/enforce-version"], "latest");
+        assert.strictEqual(labels["aks-platform/managed"], "true");
+        assert.strictEqual(labels["aks-platform/role"], "istio-csr");
+    });
+
     it("emits only objects that validate against their schemas", () => {
         for (const r of run.resources.filter(isManifest)) validateObject(manifestOf(r));
     });
