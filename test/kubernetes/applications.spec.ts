@@ -31,73 +31,85 @@ function selects(selector: unknown, labels: unknown): boolean {
 
 describe("applications: what docs/add-an-application.md promises", () => {
     for (const stack of STACKS) {
-        const apps = stackPlatformConfig(stack).apps;
-        for (const app of apps) {
-            describe(`${stack}: app ${app.name}`, () => {
-                let resources: PlanResource[];
-                beforeEach(async () => { resources = (await stackRun(stack)).resources; });
+        describe(`${stack}: every app of the stack`, () => {
+            let resources: PlanResource[];
+            let apps: readonly AppConfig[];
+            beforeEach(async () => {
+                resources = (await stackRun(stack)).resources;
+                apps = stackPlatformConfig(stack).apps;
+                assert.ok(apps.length > 0, `${stack} declares no app`);
+            });
 
-                it("mounts no service account token (apps need no Kubernetes API access)", () => {
+            it("mounts no service account token (apps need no Kubernetes API access)", () => {
+                for (const app of apps) {
                     const pod = at(inNamespace(resources, "kubernetes:apps/v1:Deployment", app.name).props, "spec.template.spec") as Obj;
-                    assert.strictEqual(pod.automountServiceAccountToken, false);
-                });
+                    assert.strictEqual(pod.automountServiceAccountToken, false, app.name);
+                }
+            });
 
-                it("spreads its replicas across zones, counting only its own pods", () => {
+            it("spreads its replicas across zones, counting only its own pods", () => {
+                for (const app of apps) {
                     const deployment = inNamespace(resources, "kubernetes:apps/v1:Deployment", app.name);
                     const podLabels = at(deployment.props, "spec.template.metadata.labels");
                     const spread = at(deployment.props, "spec.template.spec.topologySpreadConstraints") as Obj[];
-                    assert.strictEqual(spread.length, 1);
-                    assert.strictEqual(spread[0].topologyKey, "topology.kubernetes.io/zone");
-                    assert.strictEqual(spread[0].maxSkew, 1);
-                    assert.ok(selects(spread[0].labelSelector, podLabels), "the spread counts the app's own pods");
-                });
+                    assert.strictEqual(spread.length, 1, app.name);
+                    assert.strictEqual(spread[0].topologyKey, "topology.kubernetes.io/zone", app.name);
+                    assert.strictEqual(spread[0].maxSkew, 1, app.name);
+                    assert.ok(selects(spread[0].labelSelector, podLabels), `${app.name}: the spread counts the app's own pods`);
+                }
+            });
 
-                it(`has a PodDisruptionBudget with minAvailable 1 over its pods exactly when it runs 2+ replicas (${app.replicas})`, () => {
+            it("has a PodDisruptionBudget with minAvailable 1 over its pods exactly when it runs 2+ replicas", () => {
+                for (const app of apps) {
                     const deployment = inNamespace(resources, "kubernetes:apps/v1:Deployment", app.name);
-                    assert.strictEqual(at(deployment.props, "spec.replicas"), app.replicas);
+                    assert.strictEqual(at(deployment.props, "spec.replicas"), app.replicas, app.name);
                     const pdbs = ofType(resources, "kubernetes:policy/v1:PodDisruptionBudget").filter((r) => at(r.props, "metadata.namespace") === app.name);
                     if (app.replicas < 2) {
-                        assert.strictEqual(pdbs.length, 0);
-                        return;
+                        assert.strictEqual(pdbs.length, 0, app.name);
+                        continue;
                     }
-                    assert.strictEqual(pdbs.length, 1);
-                    assert.strictEqual(at(pdbs[0].props, "spec.minAvailable"), 1);
-                    assert.strictEqual(at(pdbs[0].props, "spec.maxUnavailable"), undefined);
-                    assert.ok(selects(at(pdbs[0].props, "spec.selector"), at(deployment.props, "spec.template.metadata.labels")), "the PDB guards the app's pods");
-                    assert.ok(pdbs[0].dependencies.includes(deployment.urn));
-                });
+                    assert.strictEqual(pdbs.length, 1, app.name);
+                    assert.strictEqual(at(pdbs[0].props, "spec.minAvailable"), 1, app.name);
+                    assert.strictEqual(at(pdbs[0].props, "spec.maxUnavailable"), undefined, app.name);
+                    assert.ok(selects(at(pdbs[0].props, "spec.selector"), at(deployment.props, "spec.template.metadata.labels")), `${app.name}: the PDB guards the app's pods`);
+                    assert.ok(pdbs[0].dependencies.includes(deployment.urn), app.name);
+                }
+            });
 
-                it("lives in a namespace of its own that enforces, audits and warns Pod Security restricted", () => {
+            it("lives in a namespace of its own that enforces, audits and warns Pod Security restricted", () => {
+                for (const app of apps) {
                     const ns = ofType(resources, "kubernetes:core/v1:Namespace").find((r) => at(r.props, "metadata.name") === app.name);
-                    assert.ok(ns);
+                    assert.ok(ns, app.name);
                     const labels = at(ns.props, "metadata.labels") as Record<string, string>;
-                    for (const mode of ["enforce", "audit", "warn"]) assert.strictEqual(labels[`pod-security.kubernetes.io/${mode}`], "restricted", mode);
-                    assert.strictEqual(labels["pod-security.kubernetes.io/enforce-version"], "latest");
-                    assert.strictEqual(labels["aks-platform/managed"], "true");
-                    assert.strictEqual(labels["aks-platform/role"], "app");
-                });
+                    for (const mode of ["enforce", "audit", "warn"]) assert.strictEqual(labels[`pod-security.kubernetes.io/${mode}`], "restricted", `${app.name} ${mode}`);
+                    assert.strictEqual(labels["pod-security.kubernetes.io/enforce-version"], "latest", app.name);
+                    assert.strictEqual(labels["aks-platform/managed"], "true", app.name);
+                    assert.strictEqual(labels["aks-platform/role"], "app", app.name);
+                }
+            });
 
-                it("exposes port 80 on a ClusterIP Service that targets the container's port, and routes its host there", () => {
+            it("exposes port 80 on a ClusterIP Service that targets the container's port, and routes its host there", () => {
+                for (const app of apps) {
                     const deployment = inNamespace(resources, "kubernetes:apps/v1:Deployment", app.name);
                     const container = (at(deployment.props, "spec.template.spec.containers") as Obj[])[0];
                     const service = inNamespace(resources, "kubernetes:core/v1:Service", app.name);
-                    assert.strictEqual(at(service.props, "spec.type"), "ClusterIP");
-                    assert.ok(selects({ matchLabels: at(service.props, "spec.selector") }, at(deployment.props, "spec.template.metadata.labels")));
+                    assert.strictEqual(at(service.props, "spec.type"), "ClusterIP", app.name);
+                    assert.ok(selects({ matchLabels: at(service.props, "spec.selector") }, at(deployment.props, "spec.template.metadata.labels")), app.name);
                     const [port] = at(service.props, "spec.ports") as Obj[];
-                    assert.strictEqual(port.port, 80);
+                    assert.strictEqual(port.port, 80, app.name);
                     const named = (container.ports as Obj[]).find((p) => p.name === port.targetPort || p.containerPort === port.targetPort);
-                    assert.strictEqual(named?.containerPort, app.port, "the Service reaches the app's port");
-                    assert.strictEqual(named?.protocol, "TCP");
+                    assert.strictEqual(named?.containerPort, app.port, `${app.name}: the Service reaches the app's port`);
+                    assert.strictEqual(named?.protocol, "TCP", app.name);
                     const ingress = inNamespace(resources, "kubernetes:networking.k8s.io/v1:Ingress", app.name);
-                    assert.strictEqual(at(ingress.props, "spec.ingressClassName"), nginxIngress.ingressClassName);
+                    assert.strictEqual(at(ingress.props, "spec.ingressClassName"), nginxIngress.ingressClassName, app.name);
                     const [rule] = at(ingress.props, "spec.rules") as Obj[];
-                    assert.strictEqual(rule.host, app.host);
+                    assert.strictEqual(rule.host, app.host, app.name);
                     const [path] = at(rule, "http.paths") as Obj[];
-                    assert.deepStrictEqual({ path: path.path, pathType: path.pathType }, { path: "/", pathType: "Prefix" });
-                    assert.deepStrictEqual(at(path, "backend.service"), { name: at(service.props, "metadata.name"), port: { number: 80 } });
-                });
+                    assert.deepStrictEqual({ path: path.path, pathType: path.pathType }, { path: "/", pathType: "Prefix" }, app.name);
+                    assert.deepStrictEqual(at(path, "backend.service"), { name: at(service.props, "metadata.name"), port: { number: 80 } }, app.name);
+                }
             });
-        }
+        });
     }
 
     describe("the builder (appManifests)", () => {

@@ -50,11 +50,14 @@ async function run(config: PlatformConfig): Promise<{ registered: Registered[]; 
 }
 
 describe("networking: NetworkPolicies component", () => {
-    const config = stackConfig("prod");
+    let config: PlatformConfig;
     let registered: Registered[] = [];
     let byNamespace = new Map<string, string[]>();
     let missing = "";
-    beforeEach(async () => { ({ registered, byNamespace, missing } = await shared("NetworkPolicies component, prod config", () => run(config))); });
+    beforeEach(async () => {
+        config = stackConfig("prod");
+        ({ registered, byNamespace, missing } = await shared("NetworkPolicies component, prod config", () => run(config)));
+    });
 
     it("creates one child per policy: NetworkPolicy resources and CiliumNetworkPolicy custom resources, with the same content", () => {
         const expected = platformPolicies(config);
