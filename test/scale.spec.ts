@@ -9,6 +9,7 @@ import * as os from "os";
 import * as path from "path";
 import { runProgram } from "../plan/program";
 import { at } from "./support/runs";
+import { shared } from "./support/shared";
 import { writeScaleStack } from "../bench/scale-stack";
 import type { PlanResource } from "../policy-pack/plan-resource";
 
@@ -19,13 +20,20 @@ function edges(resources: readonly PlanResource[]): number {
 }
 
 describe("scale: dependencies grow linearly with apps", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "scale-spec-"));
-    fs.copyFileSync(path.join(__dirname, "..", "stacks", "Pulumi.prod.yaml"), path.join(dir, "Pulumi.prod.yaml"));
-    const runs = new Map<number, PlanResource[]>();
-    before(async () => {
-        for (const n of [4, 8, 12]) runs.set(n, (await runProgram(writeScaleStack(dir, n), { stacksDir: dir })).resources);
+    let runs = new Map<number, PlanResource[]>();
+    beforeEach(async () => {
+        runs = await shared("scale: prod with 4, 8 and 12 apps", async () => {
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "scale-spec-"));
+            try {
+                fs.copyFileSync(path.join(__dirname, "..", "stacks", "Pulumi.prod.yaml"), path.join(dir, "Pulumi.prod.yaml"));
+                const byApps = new Map<number, PlanResource[]>();
+                for (const n of [4, 8, 12]) byApps.set(n, (await runProgram(writeScaleStack(dir, n), { stacksDir: dir })).resources);
+                return byApps;
+            } finally {
+                fs.rmSync(dir, { recursive: true, force: true });
+            }
+        });
     });
-    after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
     it("adds the same number of resources and dependency edges for every app (no per-app term grows with the others)", () => {
         const [a, b, c] = [4, 8, 12].map((n) => runs.get(n) ?? []);

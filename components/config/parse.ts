@@ -47,16 +47,9 @@ function show(value: unknown): string {
 // The JSON type of each key, read from its schema: how a Pulumi config string is decoded.
 
 type JsonType = "string" | "integer" | "number" | "boolean" | "array" | "object";
-const jsonTypes = new Map<KeyName, JsonType>();
 
 export function jsonTypeOf(name: KeyName): JsonType {
-    let t = jsonTypes.get(name);
-    if (t === undefined) {
-        const schema = z.toJSONSchema(KEYS[name].schema as z.ZodType, { io: "input", unrepresentable: "any" }) as { type?: JsonType };
-        t = schema.type ?? "string";
-        jsonTypes.set(name, t);
-    }
-    return t;
+    return JSON_TYPES[name];
 }
 
 /**
@@ -205,6 +198,12 @@ export function isSameAs(d: unknown): d is SameAs {
 }
 
 const KEY_NAMES = Object.keys(KEYS) as KeyName[];
+
+// Read once when the module loads: every parse needs every key's type, so a lazy cache saved nothing.
+const JSON_TYPES = Object.fromEntries(KEY_NAMES.map((name) => {
+    const schema = z.toJSONSchema(KEYS[name].schema as z.ZodType, { io: "input", unrepresentable: "any" }) as { type?: JsonType };
+    return [name, schema.type ?? "string"];
+})) as Record<KeyName, JsonType>;
 
 /**
  * Pure: validates raw key values into a frozen PlatformConfig, or throws one ConfigError listing

@@ -13,7 +13,7 @@ describe("AksCluster", () => {
     for (const stack of STACKS) {
         describe(`${stack} stack`, () => {
             let props: Record<string, unknown>;
-            before(async () => {
+            beforeEach(async () => {
                 props = one((await stackRun(stack)).resources, CLUSTER).props;
             });
 

@@ -152,7 +152,7 @@ describe("managed Prometheus (monitoring mode azure)", () => {
 
     describe("in the prod stack (monitoring mode azure), under mocks", () => {
         let resources: PlanResource[];
-        before(async () => { resources = (await stackRun("prod")).resources; });
+        beforeEach(async () => { resources = (await stackRun("prod")).resources; });
         const byType = (type: string): PlanResource[] => ofType(resources, type);
 
         it("creates the workspace, endpoint, rule, association, action group and one rule group per alert group", () => {

@@ -1,6 +1,7 @@
 /** istio-csr, off by default, on through config: pinned release, internal CA issuer, its own default-deny namespace. */
 import * as assert from "assert";
 import { at, ofType } from "../support/runs";
+import { shared } from "../support/shared";
 import { validateObject } from "../support/schema";
 import { runProgram, ProgramRun } from "../../plan/program";
 import { isManifest, manifestOf } from "../../plan/manifests";
@@ -13,8 +14,8 @@ const RELEASE = "kubernetes:helm.sh/v3:Release";
 
 describe("istio-csr (optional)", () => {
     let run: ProgramRun;
-    before(async () => {
-        run = await runProgram("staging", { configOverrides: { "aks-platform:istioCsrEnabled": "true", "aks-platform:istioMeshNamespaces": JSON.stringify(["istio-system", "shop"]) } });
+    beforeEach(async () => {
+        run = await shared("staging with istio-csr on", () => runProgram("staging", { configOverrides: { "aks-platform:istioCsrEnabled": "true", "aks-platform:istioMeshNamespaces": JSON.stringify(["istio-system", "shop"]) } }));
     });
 
     it("is not installed unless enabled", () => {
@@ -36,6 +37,19 @@ describe("istio-csr (optional)", () => {
         const names = policies.map((r) => String(at(r.props, "metadata.name")));
         assert.ok(names.includes("default-deny") && names.includes("allow-dns"), names.join(", "));
         assert.ok(ofType(run.resources, "kubernetes:core/v1:Namespace").some((r) => at(r.props, "metadata.name") === istioCsr.namespace));
+    });
+
+    it("enforces, audits and warns Pod Security restricted in its namespace, labelled with its role", () => {
+        // Restricted is what the chart's pods pass: its default securityContext is non-root, no privilege
+        // escalation, read-only root, all capabilities dropped, seccomp RuntimeDefault
+        // (github.com/cert-manager/istio-csr, deploy/charts/istio-csr/values.yaml, securityContext).
+        const ns = ofType(run.resources, "kubernetes:core/v1:Namespace").find((r) => at(r.props, "metadata.name") === istioCsr.namespace);
+        assert.ok(ns);
+        const labels = at(ns.props, "metadata.labels") as Record<string, string>;
+        for (const mode of ["enforce", "audit", "warn"]) assert.strictEqual(labels[`pod-security.kubernetes.io/${mode}`], "restricted", mode);
+        assert.strictEqual(labels["pod-security.kubernetes.io/enforce-version"], "latest");
+        assert.strictEqual(labels["aks-platform/managed"], "true");
+        assert.strictEqual(labels["aks-platform/role"], "istio-csr");
     });
 
     it("emits only objects that validate against their schemas", () => {

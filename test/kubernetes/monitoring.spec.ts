@@ -16,7 +16,8 @@ function podMonitorErrors(obj: unknown): string[] {
 }
 
 describe("monitoring: prometheus-operator mode", () => {
-    const rules = prometheusRules(DEFAULT_PROMETHEUS_OPERATOR_SELECTOR);
+    let rules: ReturnType<typeof prometheusRules>;
+    beforeEach(() => { rules = prometheusRules(DEFAULT_PROMETHEUS_OPERATOR_SELECTOR); });
 
     it("validates against the prometheus-operator schema", () => {
         for (const rule of rules) validateObject(rule as unknown as Record<string, unknown>);
@@ -78,7 +79,8 @@ describe("monitoring: prometheus-operator mode", () => {
 });
 
 describe("monitoring: azure mode scrape objects", () => {
-    const monitors = managedPrometheusScrapes();
+    let monitors: ReturnType<typeof managedPrometheusScrapes>;
+    beforeEach(() => { monitors = managedPrometheusScrapes(); });
 
     it("the schema check refuses what the add-on would not scrape (so a clean result means something)", () => {
         const good = monitors[0];

@@ -39,7 +39,7 @@ describe("Kubernetes platform layer", () => {
     for (const stack of STACKS) {
         describe(`${stack} stack`, () => {
             let resources: PlanResource[];
-            before(async () => { resources = (await stackRun(stack)).resources; });
+            beforeEach(async () => { resources = (await stackRun(stack)).resources; });
 
             it("sends every Kubernetes resource through the cluster's provider", () => {
                 const provider = one(resources, "pulumi:providers:kubernetes");
@@ -196,14 +196,19 @@ describe("Kubernetes platform layer", () => {
                 for (const chart of ["cert-manager", "nginx-ingress"]) assert.ok(release(resources, chart).dependencies.includes(pc.urn), chart);
             });
 
-            it("labels every managed namespace with Pod Security and the platform's role label", () => {
+            it("labels every managed namespace with Pod Security (enforced, audited and warned) and the platform's role label, and says why", () => {
                 const namespaces = ofType(resources, "kubernetes:core/v1:Namespace");
-                assert.ok(namespaces.length >= 2);
+                const roles = new Map(namespaces.map((ns) => [String(at(ns.props, "metadata.name")), (at(ns.props, "metadata.labels") as Record<string, string>)["aks-platform/role"]]));
+                assert.strictEqual(roles.get(certManager.namespace), "cert-manager");
+                assert.strictEqual(roles.get(nginxIngress.namespace), "ingress");
                 for (const ns of namespaces) {
+                    const name = String(at(ns.props, "metadata.name"));
                     const labels = at(ns.props, "metadata.labels") as Record<string, string>;
-                    assert.strictEqual(labels["pod-security.kubernetes.io/enforce"], "restricted");
-                    assert.strictEqual(labels["aks-platform/managed"], "true");
-                    assert.ok(labels["aks-platform/role"]);
+                    for (const mode of ["enforce", "audit", "warn"]) assert.strictEqual(labels[`pod-security.kubernetes.io/${mode}`], "restricted", `${name} ${mode}`);
+                    assert.strictEqual(labels["pod-security.kubernetes.io/enforce-version"], "latest", name);
+                    assert.strictEqual(labels["aks-platform/managed"], "true", name);
+                    assert.ok(labels["aks-platform/role"], name);
+                    assert.match(String(at(ns.props, "metadata.annotations.aks-platform/pod-security-reason")), /restricted|non-root/, `${name} says why its pods pass restricted`);
                 }
             });
         });

@@ -10,6 +10,7 @@ import { PlatformConfig, PROJECT } from "../../components/config";
 import { NetworkPolicies, policyResourceName } from "../../components/networking/network-policies";
 import { platformPolicies } from "../../components/networking/policies";
 import { stackConfig } from "./support";
+import { shared } from "../support/shared";
 import { managedNamespaces } from "../../components/kubernetes/namespace-specs";
 
 interface Registered { type: string; name: string; inputs: Record<string, unknown>; provider?: string }
@@ -49,11 +50,14 @@ async function run(config: PlatformConfig): Promise<{ registered: Registered[]; 
 }
 
 describe("networking: NetworkPolicies component", () => {
-    const config = stackConfig("prod");
+    let config: PlatformConfig;
     let registered: Registered[] = [];
     let byNamespace = new Map<string, string[]>();
     let missing = "";
-    before(async () => { ({ registered, byNamespace, missing } = await run(config)); });
+    beforeEach(async () => {
+        config = stackConfig("prod");
+        ({ registered, byNamespace, missing } = await shared("NetworkPolicies component, prod config", () => run(config)));
+    });
 
     it("creates one child per policy: NetworkPolicy resources and CiliumNetworkPolicy custom resources, with the same content", () => {
         const expected = platformPolicies(config);

@@ -56,10 +56,17 @@ function assertMetricsFrom(p: NetworkPolicyObject, config: PlatformConfig, port:
 const AMA_POLICIES = ["ama-metrics-to-cert-manager-controller-metrics", "ama-metrics-to-ingress-controller-metrics"];
 
 describe("networking: policies per flow", () => {
-    const dev = stackConfig("dev");
-    const devPolicies = platformPolicies(dev);
-    const prod = stackConfig("prod");
-    const prodPolicies = platformPolicies(prod);
+    // Built per test, not when the file loads: StrykerJS then sees which tests run the builders.
+    let dev: PlatformConfig;
+    let devPolicies: PolicyObject[];
+    let prod: PlatformConfig;
+    let prodPolicies: PolicyObject[];
+    beforeEach(() => {
+        dev = stackConfig("dev");
+        devPolicies = platformPolicies(dev);
+        prod = stackConfig("prod");
+        prodPolicies = platformPolicies(prod);
+    });
 
     describe("baseline in every managed namespace", () => {
         for (const stack of STACKS) {

@@ -92,7 +92,7 @@ describe("policy CLI", function () {
     // enforcement levels from the allowed set, each rule's configSchema.
     describe("policy config validated as the Pulumi CLI does: exit 2 naming the rule, the key and the value", () => {
         let plan: string;
-        before(async () => { plan = file("dev-config.json", await stackResources("dev")); });
+        beforeEach(async () => { plan = file("dev-config.json", await stackResources("dev")); });
         for (const [why, config, says] of [
             ["a misspelt enforcement level", { "cert-manager-ha": { enforcementLevel: "mandantory" } }, /cert-manager-ha: enforcementLevel = "mandantory" is not one of advisory, mandatory, remediate, disabled/],
             ["a misspelt level given as a string", { "dns-role-scope": "mandatory!" }, /dns-role-scope: enforcement level "mandatory!" is not one of/],

@@ -3,35 +3,25 @@
  * hands it to policies, every rule run as the engine runs it. No stack may have a violation.
  */
 import * as assert from "node:assert/strict";
-import { EngineResult, runPolicies } from "../../policy-pack/engine";
-import type { PlanResource } from "../../policy-pack/plan-resource";
 import { STACKS } from "../support/runs";
-import { policyConfigFor, stackResources } from "./stacks";
+import { stackPolicyResult } from "./stacks";
 
 describe("policy harness: the real stacks", function () {
     this.timeout(60_000);
-    const results = new Map<string, { resources: PlanResource[]; result: EngineResult }>();
-
-    before(async () => {
-        for (const stack of STACKS) {
-            const resources = await stackResources(stack);
-            results.set(stack, { resources, result: await runPolicies(resources, { policyConfig: policyConfigFor(stack) }) });
-        }
-    });
 
     for (const stack of STACKS) {
         describe(`stack ${stack}`, () => {
-            it("has zero mandatory violations", () => {
-                const { result } = results.get(stack) ?? assert.fail("no run");
+            it("has zero mandatory violations", async () => {
+                const { result } = await stackPolicyResult(stack);
                 const mandatory = result.findings.filter((f) => f.enforcementLevel === "mandatory");
                 assert.deepEqual(mandatory.map((f) => `${f.policy}: ${f.message}`), []);
             });
-            it("has no advisory violations and nothing undecided (every value is known under mocks)", () => {
-                const { result } = results.get(stack) ?? assert.fail("no run");
+            it("has no advisory violations and nothing undecided (every value is known under mocks)", async () => {
+                const { result } = await stackPolicyResult(stack);
                 assert.deepEqual(result.findings.map((f) => `${f.policy}: ${f.message}`), []);
             });
-            it("gives every rule something to judge that the stack has", () => {
-                const { resources } = results.get(stack) ?? assert.fail("no run");
+            it("gives every rule something to judge that the stack has", async () => {
+                const { resources } = await stackPolicyResult(stack);
                 const types = new Set(resources.map((r) => r.type));
                 for (const t of [
                     "kubernetes:core/v1:Namespace",
@@ -48,9 +38,9 @@ describe("policy harness: the real stacks", function () {
         });
     }
 
-    it("judges cert-manager's HA in prod only (the rule is not applicable elsewhere)", () => {
-        const na = (stack: string) => (results.get(stack)?.result.notApplicable ?? []).some((n) => n.policy === "cert-manager-ha");
-        assert.equal(na("prod"), false);
-        assert.equal(na("dev"), true);
+    it("judges cert-manager's HA in prod only (the rule is not applicable elsewhere)", async () => {
+        const na = async (stack: string) => (await stackPolicyResult(stack)).result.notApplicable.some((n) => n.policy === "cert-manager-ha");
+        assert.equal(await na("prod"), false);
+        assert.equal(await na("dev"), true);
     });
 });

@@ -8,6 +8,7 @@ import * as assert from "node:assert/strict";
 import { generateStack } from "../../bench/policy.bench";
 import { runPolicies } from "../../policy-pack/engine";
 import type { PlanResource } from "../../policy-pack/plan-resource";
+import { shared } from "../support/shared";
 import { stackResources } from "./stacks";
 
 const nsSel = (ns: string) => ({ matchLabels: { "kubernetes.io/metadata.name": ns } });
@@ -20,7 +21,7 @@ function np(ns: string, name: string, spec: Record<string, unknown>): PlanResour
 describe("policy pack at scale: prod plus 200 generated apps", function () {
     this.timeout(120_000);
     let base: PlanResource[] = [];
-    before(async () => { base = generateStack(200, await stackResources("prod")); });
+    beforeEach(async () => { base = await shared("policy scale: prod plus 200 apps", async () => generateStack(200, await stackResources("prod"))); });
 
     it("finds nothing on the clean stack", async () => {
         assert.ok(base.length > 2000, `${base.length} resources`);

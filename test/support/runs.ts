@@ -1,26 +1,11 @@
-/** Program runs under mocks, cached per stack so every spec file shares one run of each stack. */
+/** Program runs under mocks, shared per stack so every spec file uses one run of each stack. */
 import { ProgramRun, runProgram } from "../../plan/program";
 import type { PlanResource } from "../../policy-pack/plan-resource";
+import { shared } from "./shared";
 
-const cache = new Map<string, Promise<ProgramRun>>();
-
-/**
- * The mutant StrykerJS has switched on in this run (`npm run mutation`), if any. Runs are cached per
- * mutant: a run cached before a mutant was switched on would never execute the mutated code.
- */
-function activeMutant(): string {
-    const stryker = (globalThis as { __stryker__?: { activeMutant?: unknown } }).__stryker__;
-    return stryker?.activeMutant === undefined ? "" : String(stryker.activeMutant);
-}
-
+/** The stack's program run, computed once (per StrykerJS mutant: see ./shared.ts) and shared by every test. */
 export function stackRun(stack: string): Promise<ProgramRun> {
-    const key = `${stack}\0${activeMutant()}`;
-    let run = cache.get(key);
-    if (!run) {
-        run = runProgram(stack);
-        cache.set(key, run);
-    }
-    return run;
+    return shared(`stackRun ${stack}`, () => runProgram(stack));
 }
 
 export const STACKS = ["dev", "staging", "prod"] as const;

@@ -239,14 +239,9 @@ export function matchesPattern(value: string, patterns: readonly string[]): bool
     return patterns.some((p) => patternRegex(p).test(value));
 }
 
-const patternCache = new Map<string, RegExp>();
+// Built per call: allowlists are a few short patterns, and a regex costs microseconds.
 function patternRegex(p: string): RegExp {
-    let re = patternCache.get(p);
-    if (!re) {
-        re = new RegExp(`^${p.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
-        patternCache.set(p, re);
-    }
-    return re;
+    return new RegExp(`^${p.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
 }
 
 /** The pod template of a workload: labels and containers (a CronJob's lives under jobTemplate). */

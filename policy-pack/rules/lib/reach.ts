@@ -142,6 +142,14 @@ export async function buildModel(resources: PolicyResource[], cfg: PackConfig, r
     return m;
 }
 
+/**
+ * Drops the shared analyses. For a host that changes the analyzer's code between runs in one
+ * process: StrykerJS switches mutants in place, and an analysis made by other code must not answer.
+ */
+export function forgetAnalyses(): void {
+    analyses.clear();
+}
+
 function analysisOf(objects: unknown[], cfg: PackConfig): Analysis {
     const key = JSON.stringify([objects, cfg.dataplane, cfg.externals]);
     let analysis = analyses.get(key);

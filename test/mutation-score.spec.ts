@@ -1,0 +1,97 @@
+/** The score script behind `npm run mutation`: StrykerJS's own score, per goal folder. */
+import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { FOLDER_GOALS, formatText, main, meetsGoals, MutationReport, scoreByFolder } from "../mutation/score";
+import { strykerArgs } from "../mutation/run";
+
+const mutants = (...statuses: string[]) => ({ mutants: statuses.map((status) => ({ status })) });
+
+/** Runs a CLI main with console output captured. */
+function capture(run: () => number): { code: number; out: string; err: string } {
+    const out: string[] = [];
+    const err: string[] = [];
+    const log = console.log;
+    const error = console.error;
+    console.log = (...a: unknown[]) => { out.push(a.join(" ")); };
+    console.error = (...a: unknown[]) => { err.push(a.join(" ")); };
+    try {
+        return { code: run(), out: out.join("\n"), err: err.join("\n") };
+    } finally {
+        console.log = log;
+        console.error = error;
+    }
+}
+
+describe("mutation score (npm run mutation)", () => {
+    const report: MutationReport = {
+        files: {
+            "components/a.ts": mutants("Killed", "Killed", "Timeout", "Survived", "CompileError"),
+            "components/kubernetes/b.ts": mutants("Killed", "NoCoverage", "Ignored", "RuntimeError"),
+            "policy-pack/rules/c.ts": mutants("Killed"),
+            "policy-pack/cli.ts": mutants("Survived"),
+        },
+    };
+
+    it("scores each folder as StrykerJS does: killed and timed out over killed, timed out, survived and not covered", () => {
+        const [components, rules, analysis, plan, total] = scoreByFolder(report);
+        assert.deepStrictEqual(
+            { ...components },
+            { folder: "components/", goal: 90, mutants: 9, killed: 3, timeout: 1, survived: 1, noCoverage: 1, errors: 2, ignored: 1, score: 66.7 },
+        );
+        assert.strictEqual(rules.score, 100);
+        assert.strictEqual(analysis.score, undefined, "no mutant there: not measured, not 0 %");
+        assert.strictEqual(plan.mutants, 0);
+        assert.strictEqual(total.folder, "all files");
+        assert.strictEqual(total.mutants, 11, "the total counts files outside the goal folders too");
+        assert.strictEqual(total.score, 62.5);
+    });
+
+    it("holds the issue's goals: 90 % on components/ and policy-pack/rules/, 80 % elsewhere", () => {
+        assert.deepStrictEqual(FOLDER_GOALS.map((g) => `${g.folder} ${g.goal}`), ["components/ 90", "policy-pack/rules/ 90", "policy-pack/analysis/ 80", "plan/ 80"]);
+    });
+
+    it("meets the goals only when every measured folder does", () => {
+        assert.strictEqual(meetsGoals(scoreByFolder(report)), false, "components/ at 66.7 %");
+        assert.strictEqual(meetsGoals(scoreByFolder({ files: { "components/a.ts": mutants("Killed", ...Array(9).fill("Killed"), "Survived") } })), true, "90.9 % on the only measured folder");
+        assert.strictEqual(meetsGoals(scoreByFolder({ files: { "plan/a.ts": mutants(...Array(4).fill("Killed"), "Survived") } })), true, "80 % is the plan/ goal");
+    });
+
+    it("refuses a status it does not know, naming the file and the status", () => {
+        assert.throws(() => scoreByFolder({ files: { "plan/x.ts": mutants("Zombie") } }), /plan\/x\.ts: unknown mutant status "Zombie"/);
+    });
+
+    it("prints one row per folder with the goal, met or not", () => {
+        const text = formatText(scoreByFolder(report));
+        assert.match(text, /^components\/\s+66\.7 %\s+90 % NOT met\s+9\s+3\s+1\s+1\s+1\s+2\s+1$/m);
+        assert.match(text, /^policy-pack\/rules\/\s+100\.0 %\s+90 % met/m);
+        assert.match(text, /^policy-pack\/analysis\/\s+not measured\s+80 %\s/m);
+    });
+
+    it("CLI: --help exits 0, an unknown flag 2, a missing report 1 naming it, --check 1 below a goal", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mutation-score-"));
+        try {
+            assert.strictEqual(capture(() => main(["--help"])).code, 0);
+            const unknown = capture(() => main(["--bogus"]));
+            assert.strictEqual(unknown.code, 2);
+            assert.match(unknown.err, /unknown option '--bogus'/);
+            const missing = capture(() => main(["--report", path.join(dir, "none.json")]));
+            assert.strictEqual(missing.code, 1);
+            assert.match(missing.err, /no report at .*none\.json: run `npm run mutation` first/);
+            const file = path.join(dir, "mutation.json");
+            fs.writeFileSync(file, JSON.stringify(report));
+            assert.strictEqual(capture(() => main(["--report", file])).code, 0, "without --check the score is only printed");
+            assert.strictEqual(capture(() => main(["--report", file, "--check"])).code, 1);
+            const json = capture(() => main(["--report", file, "--format", "json"]));
+            assert.strictEqual((JSON.parse(json.out) as { meetsGoals: boolean }).meetsGoals, false);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
+    it("passes --mutate and --force on to stryker run", () => {
+        assert.deepStrictEqual(strykerArgs({}), ["run"]);
+        assert.deepStrictEqual(strykerArgs({ mutate: "components/**/*.ts", force: true }), ["run", "--mutate", "components/**/*.ts", "--force"]);
+    });
+});
