@@ -1,32 +1,77 @@
 /**
  * `npm run mutation`: StrykerJS over the four folders (stryker.config.json: incremental, reports in
  * out/mutation/), then the score per folder (mutation/score.ts).
+ *
+ * `--folder` runs one goal folder with its own incremental file, and keeps its JSON report under
+ * out/mutation/folders/, so folders can be measured one at a time (a full run is hours on two cores)
+ * and the score still covers every folder measured.
  */
 import { spawnSync } from "child_process";
+import * as fs from "fs";
 import * as path from "path";
-import { HELP_OPTION, parseCli } from "../policy-pack/cli-args";
-import { main as printScores } from "./score";
+import { HELP_OPTION, oneOf, parseCli, UsageError, usageFailure } from "../policy-pack/cli-args";
+import { FOLDER_GOALS, FOLDER_REPORTS, main as printScores, REPORT } from "./score";
 
-const USAGE = `Usage: npm run mutation [-- --mutate PATTERN] [--force]
+const ROOT = path.join(__dirname, "..");
+const FOLDERS = FOLDER_GOALS.map((g) => g.folder);
+
+const USAGE = `Usage: npm run mutation [-- --folder FOLDER] [--mutate PATTERN] [--force]
 
 Runs StrykerJS as stryker.config.json says (incremental: only mutants whose code or tests changed
 since the last run are tested again), then prints the score per folder.
+  --folder FOLDER   only this goal folder (${FOLDERS.join(", ")}), with its own incremental file;
+                    its report is kept in ${FOLDER_REPORTS}/ and scored with the other folders'
   --mutate PATTERN  only these files, as Stryker's --mutate (a glob, or file:line-line); default the four folders
   --force           test every mutant again, ignoring the incremental file
   --help            this text`;
 
-export function strykerArgs(values: { mutate?: string; force?: boolean }): string[] {
-    return ["run", ...(values.mutate === undefined ? [] : ["--mutate", values.mutate]), ...(values.force ? ["--force"] : [])];
+/** File name for a folder's report and incremental file: "policy-pack/rules/" -> "policy-pack-rules". */
+export function folderSlug(folder: string): string {
+    return folder.replace(/\/$/, "").replace(/\//g, "-");
+}
+
+/** Stryker's --mutate for a goal folder: its TypeScript files, minus the config's exclusions under it. */
+export function folderMutate(folder: string, configured: readonly string[]): string {
+    const exclusions = configured.filter((p) => p.startsWith(`!${folder}`));
+    return [`${folder}**/*.ts`, ...exclusions].join(",");
+}
+
+export function strykerArgs(values: { mutate?: string; force?: boolean; incrementalFile?: string }): string[] {
+    return [
+        "run",
+        ...(values.mutate === undefined ? [] : ["--mutate", values.mutate]),
+        ...(values.incrementalFile === undefined ? [] : ["--incrementalFile", values.incrementalFile]),
+        ...(values.force ? ["--force"] : []),
+    ];
 }
 
 export function main(argv: readonly string[]): number {
-    const cli = parseCli("mutation", argv, { usage: USAGE, options: { ...HELP_OPTION, mutate: { type: "string" }, force: { type: "boolean" } } });
+    const cli = parseCli("mutation", argv, {
+        usage: USAGE,
+        options: { ...HELP_OPTION, folder: { type: "string" }, mutate: { type: "string" }, force: { type: "boolean" } },
+    });
     if (cli.stop) return cli.code;
-    const stryker = path.join(__dirname, "..", "node_modules", ".bin", "stryker");
+    let folder: string | undefined;
+    try {
+        folder = cli.values.folder === undefined ? undefined : oneOf("folder", cli.values.folder, FOLDERS, FOLDERS[0]);
+        if (folder !== undefined && cli.values.mutate !== undefined) throw new UsageError("--folder and --mutate cannot be combined: --folder already sets which files are mutated");
+    } catch (e) {
+        if (e instanceof UsageError) return usageFailure("mutation", USAGE, e).code;
+        throw e;
+    }
+    const config = JSON.parse(fs.readFileSync(path.join(ROOT, "stryker.config.json"), "utf8")) as { mutate: string[] };
+    const args = folder === undefined
+        ? strykerArgs(cli.values)
+        : strykerArgs({ mutate: folderMutate(folder, config.mutate), force: cli.values.force, incrementalFile: path.join("out", "mutation", "incremental", `${folderSlug(folder)}.json`) });
     const started = Date.now();
-    const run = spawnSync(stryker, strykerArgs(cli.values), { stdio: "inherit", cwd: path.join(__dirname, "..") });
+    const run = spawnSync(path.join(ROOT, "node_modules", ".bin", "stryker"), args, { stdio: "inherit", cwd: ROOT });
     console.log(`stryker: ${Math.round((Date.now() - started) / 1000)} s`);
     if (run.status !== 0) return run.status ?? 1;
+    // Keep this run's report with the folder it measured; a full run replaces every folder's.
+    const kept = path.join(ROOT, FOLDER_REPORTS);
+    if (folder === undefined) fs.rmSync(kept, { recursive: true, force: true });
+    fs.mkdirSync(kept, { recursive: true });
+    fs.copyFileSync(path.join(ROOT, REPORT), path.join(kept, `${folder === undefined ? "all" : folderSlug(folder)}.json`));
     return printScores([]);
 }
 

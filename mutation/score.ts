@@ -12,6 +12,8 @@ import * as path from "path";
 import { HELP_OPTION, oneOf, parseCli, TEXT_OR_JSON, UsageError, usageFailure } from "../policy-pack/cli-args";
 
 export const REPORT = path.join("out", "mutation", "mutation.json");
+/** Where `npm run mutation` keeps each run's report, one per folder measured (or all.json for a full run). */
+export const FOLDER_REPORTS = path.join("out", "mutation", "folders");
 
 /** The folders the issue sets goals for, in the order they are printed. */
 export const FOLDER_GOALS: readonly { folder: string; goal: number }[] = [
@@ -98,11 +100,29 @@ export function formatText(scores: readonly FolderScore[]): string {
     return [line(header), ...rows.map(line)].join("\n");
 }
 
-const USAGE = `Usage: node -r tsx/cjs mutation/score.ts [--report FILE] [--format text|json] [--check]
+/**
+ * Several reports as one: every file's mutants from the newest report that has the file (reports
+ * are given oldest first), so a folder measured again replaces its earlier figures.
+ */
+export function mergeReports(reports: readonly MutationReport[]): MutationReport {
+    const files: MutationReport["files"] = {};
+    for (const report of reports) Object.assign(files, report.files);
+    return { files };
+}
+
+/** The reports to score when none is named: the kept per-folder reports, oldest first, else the last run's. */
+export function defaultReports(): string[] {
+    const kept = fs.existsSync(FOLDER_REPORTS) ? fs.readdirSync(FOLDER_REPORTS).filter((f) => f.endsWith(".json")).map((f) => path.join(FOLDER_REPORTS, f)) : [];
+    if (kept.length === 0) return [REPORT];
+    return kept.sort((a, b) => fs.statSync(a).mtimeMs - fs.statSync(b).mtimeMs);
+}
+
+const USAGE = `Usage: node -r tsx/cjs mutation/score.ts [--report FILE]... [--format text|json] [--check]
 
 Prints the mutation score per folder (components/, policy-pack/rules/, policy-pack/analysis/, plan/)
-and for all files, from StrykerJS's JSON report, with the goals of each folder.
-  --report FILE   the report (default ${REPORT})
+and for all files, from StrykerJS's JSON reports, with the goals of each folder.
+  --report FILE   a report; repeat it to merge several, later ones winning for a file they share
+                  (default: the reports kept in ${FOLDER_REPORTS}/, else ${REPORT})
   --format        text (default) or json
   --check         exit 1 when a measured folder is below its goal
   --help          this text`;
@@ -110,7 +130,7 @@ and for all files, from StrykerJS's JSON report, with the goals of each folder.
 export function main(argv: readonly string[]): number {
     const cli = parseCli("mutation-score", argv, {
         usage: USAGE,
-        options: { ...HELP_OPTION, report: { type: "string" }, format: { type: "string" }, check: { type: "boolean" } },
+        options: { ...HELP_OPTION, report: { type: "string", multiple: true }, format: { type: "string" }, check: { type: "boolean" } },
     });
     if (cli.stop) return cli.code;
     let format: (typeof TEXT_OR_JSON)[number];
@@ -120,13 +140,14 @@ export function main(argv: readonly string[]): number {
         if (e instanceof UsageError) return usageFailure("mutation-score", USAGE, e).code;
         throw e;
     }
-    const file = cli.values.report ?? REPORT;
-    if (!fs.existsSync(file)) {
-        console.error(`mutation-score: no report at ${file}: run \`npm run mutation\` first (it writes ${REPORT})`);
+    const files = cli.values.report ?? defaultReports();
+    const missing = files.find((f) => !fs.existsSync(f));
+    if (missing !== undefined) {
+        console.error(`mutation-score: no report at ${missing}: run \`npm run mutation\` first (it writes ${REPORT})`);
         return 1;
     }
-    const scores = scoreByFolder(JSON.parse(fs.readFileSync(file, "utf8")) as MutationReport);
-    console.log(format === "json" ? JSON.stringify({ report: file, scores, meetsGoals: meetsGoals(scores) }, null, 2) : formatText(scores));
+    const scores = scoreByFolder(mergeReports(files.map((f) => JSON.parse(fs.readFileSync(f, "utf8")) as MutationReport)));
+    console.log(format === "json" ? JSON.stringify({ reports: files, scores, meetsGoals: meetsGoals(scores) }, null, 2) : formatText(scores));
     return cli.values.check && !meetsGoals(scores) ? 1 : 0;
 }
 

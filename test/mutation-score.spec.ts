@@ -3,8 +3,8 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { FOLDER_GOALS, formatText, main, meetsGoals, MutationReport, scoreByFolder } from "../mutation/score";
-import { strykerArgs } from "../mutation/run";
+import { FOLDER_GOALS, formatText, main, meetsGoals, mergeReports, MutationReport, scoreByFolder } from "../mutation/score";
+import { folderMutate, folderSlug, main as runMain, strykerArgs } from "../mutation/run";
 
 const mutants = (...statuses: string[]) => ({ mutants: statuses.map((status) => ({ status })) });
 
@@ -90,8 +90,31 @@ describe("mutation score (npm run mutation)", () => {
         }
     });
 
-    it("passes --mutate and --force on to stryker run", () => {
+    it("passes --mutate, the incremental file and --force on to stryker run", () => {
         assert.deepStrictEqual(strykerArgs({}), ["run"]);
         assert.deepStrictEqual(strykerArgs({ mutate: "components/**/*.ts", force: true }), ["run", "--mutate", "components/**/*.ts", "--force"]);
+        assert.deepStrictEqual(strykerArgs({ mutate: "plan/**/*.ts", incrementalFile: "x.json" }), ["run", "--mutate", "plan/**/*.ts", "--incrementalFile", "x.json"]);
+    });
+
+    it("--folder mutates that folder only, keeping the config's exclusions under it, with its own file name", () => {
+        const configured = ["components/**/*.ts", "plan/**/*.ts", "!plan/update-docs.ts", "!plan/main.ts", "!components/x.ts"];
+        assert.strictEqual(folderMutate("plan/", configured), "plan/**/*.ts,!plan/update-docs.ts,!plan/main.ts");
+        assert.strictEqual(folderMutate("policy-pack/rules/", configured), "policy-pack/rules/**/*.ts");
+        assert.strictEqual(folderSlug("policy-pack/rules/"), "policy-pack-rules");
+        const bad = capture(() => runMain(["--folder", "test/"]));
+        assert.strictEqual(bad.code, 2);
+        assert.match(bad.err, /--folder must be components\/ or .* not 'test\/'/);
+        const both = capture(() => runMain(["--folder", "plan/", "--mutate", "plan/a.ts"]));
+        assert.strictEqual(both.code, 2);
+        assert.match(both.err, /--folder and --mutate cannot be combined/);
+    });
+
+    it("merges per-folder reports, the later report winning for a file both have", () => {
+        const older: MutationReport = { files: { "plan/a.ts": mutants("Survived"), "components/b.ts": mutants("Killed") } };
+        const newer: MutationReport = { files: { "plan/a.ts": mutants("Killed", "Killed") } };
+        const merged = mergeReports([older, newer]);
+        assert.deepStrictEqual(Object.keys(merged.files).sort(), ["components/b.ts", "plan/a.ts"]);
+        assert.strictEqual(scoreByFolder(merged)[3].score, 100, "plan/ from the newer report");
+        assert.strictEqual(scoreByFolder(mergeReports([newer, older]))[3].score, 0, "order decides");
     });
 });
