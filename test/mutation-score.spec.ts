@@ -94,6 +94,7 @@ describe("mutation score (npm run mutation)", () => {
         assert.deepStrictEqual(strykerArgs({}), ["run"]);
         assert.deepStrictEqual(strykerArgs({ mutate: "components/**/*.ts", force: true }), ["run", "--mutate", "components/**/*.ts", "--force"]);
         assert.deepStrictEqual(strykerArgs({ mutate: "plan/**/*.ts", incrementalFile: "x.json" }), ["run", "--mutate", "plan/**/*.ts", "--incrementalFile", "x.json"]);
+        assert.deepStrictEqual(strykerArgs({ "ignore-static": true }), ["run", "--ignoreStatic"]);
     });
 
     it("--folder mutates that folder only, keeping the config's exclusions under it, with its own file name", () => {

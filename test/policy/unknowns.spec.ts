@@ -6,7 +6,8 @@
 import * as assert from "node:assert/strict";
 import { toPolicyResources } from "../../policy-pack/engine";
 import * as proxyModule from "@pulumi/policy/proxy";
-import { isUnknownValue, UNKNOWN_SENTINELS, unknownPaths, withUnknowns, withUnknownsThroughProxy } from "../../policy-pack/rules/lib/k8s";
+import { isUnknownValue, subjectOf, UNKNOWN_SENTINELS, unknownPaths, withUnknowns, withUnknownsThroughProxy } from "../../policy-pack/rules/lib/k8s";
+import { withUnknownOutputs } from "../../policy-pack/rules/lib/rule";
 import { resource } from "./helpers";
 
 /** Props behind the runtime's unknown-checking proxy, made by the pack's own @pulumi/policy (as the engine hands them over). */
@@ -45,5 +46,21 @@ describe("policy pack: preview-time unknowns become UnknownValues with their pat
     });
     it("plain objects (no proxy) get the same copy", () => {
         assert.deepEqual(JSON.stringify(withUnknowns(props())), JSON.stringify(withUnknowns(unknownCheckingProxy(props()))));
+    });
+});
+
+describe("policy pack: labels of findings read through the runtime's proxy", () => {
+    const ref = (p: Record<string, unknown>) => toPolicyResources([resource("kubernetes:networking.k8s.io/v1:NetworkPolicy", "res", p)])[0];
+
+    it("name a known namespace and name, and fall back to the resource name when either is unknown", () => {
+        assert.equal(subjectOf(ref({ kind: "NetworkPolicy", metadata: { name: "p", namespace: "apps" } })).label, 'NetworkPolicy apps/p (resource "res")');
+        assert.equal(subjectOf(ref({ kind: "NetworkPolicy", metadata: { name: "p", namespace: SENTINELS[0] } })).label, 'NetworkPolicy p (resource "res")', "an unknown namespace is left out, not printed as a sentinel");
+        assert.equal(subjectOf(ref({ kind: SENTINELS[0], metadata: { name: SENTINELS[0] } })).label, 'NetworkPolicy "res"');
+    });
+
+    it("a resource with no props at all (its provider unknown at preview) reads as all-unknown; one with props is left as it is", () => {
+        assert.throws(() => (withUnknownOutputs(ref({})).props as Record<string, unknown>).spec, /all outputs unknown/);
+        const known = ref({ spec: {} });
+        assert.equal(withUnknownOutputs(known), known);
     });
 });

@@ -182,22 +182,36 @@ export function annotationsOf(r: ResourceLike): Record<string, string> {
 const CLUSTER_SCOPED = new Set([T.namespace, T.clusterIssuer]);
 
 /** `Kind ns/name (resource "pulumi-name")`; never throws, even on unknown names. */
+/**
+ * A resource's props without the runtime's proxy, for reads that only label a finding (read raw,
+ * they cost no proxy per property); a caller must treat unknown sentinels itself.
+ */
+export function rawProps(r: ResourceLike): unknown {
+    const props: unknown = r.props;
+    if (typeof props === "object" && props !== null) {
+        const target = (props as Record<string, unknown>)[PROXY_TARGET];
+        if (typeof target === "object" && target !== null) return target;
+    }
+    return props;
+}
+
+/** A known string at the path of raw props: undefined when missing, not a string, or unknown at preview. */
+function knownStr(raw: unknown, ...path: string[]): string | undefined {
+    const s = str(get(raw, ...path));
+    return s === undefined || UNKNOWN_SENTINELS.has(s) ? undefined : s;
+}
+
 export function subjectOf(r: ResourceLike): Subject {
-    const safe = (f: () => string | undefined): string | undefined => {
-        try {
-            return f();
-        } catch {
-            return undefined;
-        }
-    };
-    const kind = safe(() => str(get(r.props, "kind"))) ?? (WORKLOAD_TYPES[r.type] || r.type.split(":").pop() || r.type);
-    const name = safe(() => metaName(r));
-    const ns = safe(() => str(get(r.props, "metadata", "namespace")));
+    // Labels only: read raw, an unknown value counts as missing (the proxy would throw on it).
+    const raw = rawProps(r);
+    const kind = knownStr(raw, "kind") ?? (WORKLOAD_TYPES[r.type] || r.type.split(":").pop() || r.type);
+    const name = knownStr(raw, "metadata", "name");
+    const ns = knownStr(raw, "metadata", "namespace");
     const k8s = r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:helm.sh");
     let label: string;
     const helm = r.type === T.helmRelease || r.type === T.helmChartV4;
-    const release = helm ? safe(() => str(get(r.props, "name"))) : undefined;
-    const releaseNs = helm ? safe(() => str(get(r.props, "namespace"))) : undefined;
+    const release = helm ? knownStr(raw, "name") : undefined;
+    const releaseNs = helm ? knownStr(raw, "namespace") : undefined;
     if (helm) label = `Helm ${r.type === T.helmRelease ? "release" : "chart"} ${releaseNs ?? "default"}/${release ?? r.name} (resource "${r.name}")`;
     else if (k8s && name) label = `${kind} ${CLUSTER_SCOPED.has(r.type as typeof T.namespace) || !ns ? "" : `${ns}/`}${name} (resource "${r.name}")`;
     else label = `${kind} "${r.name}"`;

@@ -144,7 +144,7 @@ export class Reporter {
 
 import type { PolicyResource, ResourceValidationArgs, StackValidationArgs } from "@pulumi/policy";
 import { configSchemaFor, PackConfig, resolveConfig } from "../../config";
-import { ResourceLike, subjectOf } from "./k8s";
+import { rawProps, ResourceLike, subjectOf } from "./k8s";
 
 export type ResourceCheck = (r: ResourceLike, cfg: PackConfig, rep: Reporter, args: ResourceValidationArgs) => void;
 export type StackCheck = (resources: PolicyResource[], cfg: PackConfig, rep: Reporter, args: StackValidationArgs) => void | Promise<void>;
@@ -193,7 +193,7 @@ export function pulumiTypeOfValidation(v: unknown): string | undefined {
  * every read, so rules report it as undecided instead of "not set". Found by `npm run test:engine`.
  */
 export function withUnknownOutputs(r: PolicyResource): PolicyResource {
-    if (!/^(kubernetes|azure-native):/.test(r.type) || Object.keys(r.props ?? {}).length > 0) return r;
+    if (!/^(kubernetes|azure-native):/.test(r.type) || Object.keys(rawProps(r) ?? {}).length > 0) return r;
     const reason = `${r.type} ${r.name}: all outputs unknown until the update (its provider's configuration is not known during this preview)`;
     const props = new Proxy({}, {
         get: (_target, key) => {
