@@ -12,6 +12,7 @@ import { runAnalysisBench } from "./analysis.bench";
 import { runPolicyBench } from "./policy.bench";
 import { runPlanBench } from "./plan.bench";
 import { runScaleBench } from "./scale.bench";
+import { runMutationBench } from "./mutation.bench";
 import { runCliBench } from "./cli.bench";
 import { runEngineBench } from "./engine.bench";
 
@@ -26,6 +27,7 @@ async function main(): Promise<number> {
         ["scale", runScaleBench],
         ["cli", runCliBench],
         ["engine", runEngineBench],
+        ["mutation", runMutationBench],
     ];
     const results: Result[] = [];
     for (const [name, run] of suites) {

@@ -10,9 +10,19 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { HELP_OPTION, oneOf, parseCli, UsageError, usageFailure } from "../policy-pack/cli-args";
-import { FOLDER_GOALS, FOLDER_REPORTS, main as printScores, REPORT } from "./score";
+import { FOLDER_GOALS, FOLDER_REPORTS, main as printScores, MutationReport, REPORT, scoreByFolder } from "./score";
 
 const ROOT = path.join(__dirname, "..");
+/** One JSON line per finished run: when, what was mutated, how long, the scores (read by `npm run bench -- mutation`). */
+export const RUN_LOG = path.join("out", "mutation", "runs.jsonl");
+
+export interface RunRecord {
+    date: string;
+    args: string[];
+    seconds: number;
+    mutants: number;
+    scores: { folder: string; score?: number }[];
+}
 const FOLDERS = FOLDER_GOALS.map((g) => g.folder);
 
 const USAGE = `Usage: npm run mutation [-- --folder FOLDER] [--mutate PATTERN] [--force]
@@ -75,6 +85,15 @@ export function main(argv: readonly string[]): number {
     if (folder === undefined) fs.rmSync(kept, { recursive: true, force: true });
     fs.mkdirSync(kept, { recursive: true });
     fs.copyFileSync(path.join(ROOT, REPORT), path.join(kept, `${folder === undefined ? "all" : folderSlug(folder)}.json`));
+    const scores = scoreByFolder(JSON.parse(fs.readFileSync(path.join(ROOT, REPORT), "utf8")) as MutationReport);
+    const record: RunRecord = {
+        date: new Date(started).toISOString(),
+        args,
+        seconds: Math.round((Date.now() - started) / 1000),
+        mutants: scores[scores.length - 1].mutants,
+        scores: scores.map((s) => ({ folder: s.folder, score: s.score })),
+    };
+    fs.appendFileSync(path.join(ROOT, RUN_LOG), JSON.stringify(record) + "\n");
     return printScores([]);
 }
 

@@ -5,6 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import { FOLDER_GOALS, formatText, main, meetsGoals, mergeReports, MutationReport, scoreByFolder } from "../mutation/score";
 import { folderMutate, folderSlug, main as runMain, strykerArgs } from "../mutation/run";
+import { readRuns } from "../bench/mutation.bench";
 
 const mutants = (...statuses: string[]) => ({ mutants: statuses.map((status) => ({ status })) });
 
@@ -117,5 +118,18 @@ describe("mutation score (npm run mutation)", () => {
         assert.deepStrictEqual(Object.keys(merged.files).sort(), ["components/b.ts", "plan/a.ts"]);
         assert.strictEqual(scoreByFolder(merged)[3].score, 100, "plan/ from the newer report");
         assert.strictEqual(scoreByFolder(mergeReports([newer, older]))[3].score, 0, "order decides");
+    });
+
+    it("the benchmark reads every recorded run, and none when nothing was recorded", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mutation-runs-"));
+        try {
+            const file = path.join(dir, "runs.jsonl");
+            assert.deepStrictEqual(readRuns(file), []);
+            const run = { date: "2026-12-02T08:00:00.000Z", args: ["run", "--ignoreStatic"], seconds: 1800, mutants: 10, scores: [{ folder: "plan/", score: 85 }] };
+            fs.writeFileSync(file, `${JSON.stringify(run)}\n${JSON.stringify({ ...run, seconds: 60 })}\n`);
+            assert.deepStrictEqual(readRuns(file).map((r) => r.seconds), [1800, 60]);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 });
