@@ -7,23 +7,10 @@ import { FOLDER_GOALS, formatText, main, meetsGoals, mergeReports, MutationRepor
 import { folderMutate, folderSlug, main as runMain, strykerArgs } from "../mutation/run";
 import { readRuns } from "../bench/mutation.bench";
 
+import { captureConsole as capture } from "./support/console";
+
 const mutants = (...statuses: string[]) => ({ mutants: statuses.map((status) => ({ status })) });
 
-/** Runs a CLI main with console output captured. */
-function capture(run: () => number): { code: number; out: string; err: string } {
-    const out: string[] = [];
-    const err: string[] = [];
-    const log = console.log;
-    const error = console.error;
-    console.log = (...a: unknown[]) => { out.push(a.join(" ")); };
-    console.error = (...a: unknown[]) => { err.push(a.join(" ")); };
-    try {
-        return { code: run(), out: out.join("\n"), err: err.join("\n") };
-    } finally {
-        console.log = log;
-        console.error = error;
-    }
-}
 
 describe("mutation score (npm run mutation)", () => {
     const report: MutationReport = {
@@ -70,21 +57,21 @@ describe("mutation score (npm run mutation)", () => {
         assert.match(text, /^policy-pack\/analysis\/\s+not measured\s+80 %\s/m);
     });
 
-    it("CLI: --help exits 0, an unknown flag 2, a missing report 1 naming it, --check 1 below a goal", () => {
+    it("CLI: --help exits 0, an unknown flag 2, a missing report 1 naming it, --check 1 below a goal", async () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mutation-score-"));
         try {
-            assert.strictEqual(capture(() => main(["--help"])).code, 0);
-            const unknown = capture(() => main(["--bogus"]));
+            assert.strictEqual((await capture(() => main(["--help"]))).code, 0);
+            const unknown = await capture(() => main(["--bogus"]));
             assert.strictEqual(unknown.code, 2);
             assert.match(unknown.err, /unknown option '--bogus'/);
-            const missing = capture(() => main(["--report", path.join(dir, "none.json")]));
+            const missing = await capture(() => main(["--report", path.join(dir, "none.json")]));
             assert.strictEqual(missing.code, 1);
             assert.match(missing.err, /no report at .*none\.json: run `npm run mutation` first/);
             const file = path.join(dir, "mutation.json");
             fs.writeFileSync(file, JSON.stringify(report));
-            assert.strictEqual(capture(() => main(["--report", file])).code, 0, "without --check the score is only printed");
-            assert.strictEqual(capture(() => main(["--report", file, "--check"])).code, 1);
-            const json = capture(() => main(["--report", file, "--format", "json"]));
+            assert.strictEqual((await capture(() => main(["--report", file]))).code, 0, "without --check the score is only printed");
+            assert.strictEqual((await capture(() => main(["--report", file, "--check"]))).code, 1);
+            const json = await capture(() => main(["--report", file, "--format", "json"]));
             assert.strictEqual((JSON.parse(json.out) as { meetsGoals: boolean }).meetsGoals, false);
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
@@ -98,15 +85,15 @@ describe("mutation score (npm run mutation)", () => {
         assert.deepStrictEqual(strykerArgs({ "ignore-static": true }), ["run", "--ignoreStatic"]);
     });
 
-    it("--folder mutates that folder only, keeping the config's exclusions under it, with its own file name", () => {
+    it("--folder mutates that folder only, keeping the config's exclusions under it, with its own file name", async () => {
         const configured = ["components/**/*.ts", "plan/**/*.ts", "!plan/update-docs.ts", "!plan/main.ts", "!components/x.ts"];
         assert.strictEqual(folderMutate("plan/", configured), "plan/**/*.ts,!plan/update-docs.ts,!plan/main.ts");
         assert.strictEqual(folderMutate("policy-pack/rules/", configured), "policy-pack/rules/**/*.ts");
         assert.strictEqual(folderSlug("policy-pack/rules/"), "policy-pack-rules");
-        const bad = capture(() => runMain(["--folder", "test/"]));
+        const bad = await capture(() => runMain(["--folder", "test/"]));
         assert.strictEqual(bad.code, 2);
         assert.match(bad.err, /--folder must be components\/ or .* not 'test\/'/);
-        const both = capture(() => runMain(["--folder", "plan/", "--mutate", "plan/a.ts"]));
+        const both = await capture(() => runMain(["--folder", "plan/", "--mutate", "plan/a.ts"]));
         assert.strictEqual(both.code, 2);
         assert.match(both.err, /--folder and --mutate cannot be combined/);
     });

@@ -9,6 +9,7 @@ import { STACKS_DIR, stackPlatformConfig } from "../plan/stack-config";
 import { main as netpol } from "../policy-pack/analysis/cli";
 import { generateStack } from "../bench/policy.bench";
 import { reachability } from "../plan/reachability";
+import { Captured, captureConsole } from "./support/console";
 import { stackRun } from "./support/runs";
 
 interface ReachabilityFile {
@@ -30,20 +31,8 @@ function runNetpol(argv: string[]): { code: number; out: string; err: string } {
     return { code, out, err };
 }
 
-async function capture(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-    const log = console.log;
-    const error = console.error;
-    let out = "";
-    let err = "";
-    console.log = (...a: unknown[]) => { out += `${a.join(" ")}\n`; };
-    console.error = (...a: unknown[]) => { err += `${a.join(" ")}\n`; };
-    try {
-        const code = await main(argv);
-        return { code, out, err };
-    } finally {
-        console.log = log;
-        console.error = error;
-    }
+function capture(argv: string[]): Promise<Captured> {
+    return captureConsole(() => main(argv));
 }
 
 describe("offline plan (npm start)", () => {

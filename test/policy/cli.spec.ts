@@ -5,21 +5,10 @@ import * as os from "os";
 import * as path from "path";
 import { main } from "../../policy-pack/cli";
 import { stackResources } from "./stacks";
+import { Captured, captureConsole } from "../support/console";
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-    const out: string[] = [];
-    const err: string[] = [];
-    const log = console.log;
-    const error = console.error;
-    console.log = (...a: unknown[]) => { out.push(a.join(" ")); };
-    console.error = (...a: unknown[]) => { err.push(a.join(" ")); };
-    try {
-        const code = await main(args);
-        return { code, out: out.join("\n"), err: err.join("\n") };
-    } finally {
-        console.log = log;
-        console.error = error;
-    }
+function run(args: string[]): Promise<Captured> {
+    return captureConsole(() => main(args));
 }
 
 describe("policy CLI", function () {
