@@ -121,11 +121,15 @@ function markUnknowns(v: unknown, path: string): unknown {
  * the known parts decide and leave undecided only what depends on an unknown.
  */
 export function withUnknowns(v: unknown, path = ""): unknown {
-    if (typeof v === "object" && v !== null) {
-        const target = (v as Record<string, unknown>)[PROXY_TARGET];
-        if (typeof target === "object" && target !== null) return markUnknowns(target, path);
-    }
-    return withUnknownsThroughProxy(v, path);
+    const target = proxyTarget(v);
+    return target === undefined ? withUnknownsThroughProxy(v, path) : markUnknowns(target, path);
+}
+
+/** The raw object behind the runtime's proxy, or undefined when `v` is no such proxy. */
+function proxyTarget(v: unknown): object | undefined {
+    if (typeof v !== "object" || v === null) return undefined;
+    const target = (v as Record<string, unknown>)[PROXY_TARGET];
+    return typeof target === "object" && target !== null ? target : undefined;
 }
 
 /** The same copy, read property by property through the runtime's proxy (catching its UnknownValueError). */
@@ -187,12 +191,7 @@ const CLUSTER_SCOPED = new Set([T.namespace, T.clusterIssuer]);
  * they cost no proxy per property); a caller must treat unknown sentinels itself.
  */
 export function rawProps(r: ResourceLike): unknown {
-    const props: unknown = r.props;
-    if (typeof props === "object" && props !== null) {
-        const target = (props as Record<string, unknown>)[PROXY_TARGET];
-        if (typeof target === "object" && target !== null) return target;
-    }
-    return props;
+    return proxyTarget(r.props) ?? r.props;
 }
 
 /** A known string at the path of raw props: undefined when missing, not a string, or unknown at preview. */
