@@ -1,42 +1,8 @@
 /** Unit tests of the two analyzer-backed rules (dns-egress-allowed, required-flows) on hand-built stacks. */
 import * as assert from "node:assert/strict";
-import type { PackConfig } from "../../policy-pack/config";
 import { DEFAULTS } from "../../policy-pack/config";
-import type { PlanResource } from "../../policy-pack/plan-resource";
-import { expectClean, expectUndecided, expectViolations, k, runRule, simpleIngress, undecided, UNKNOWN, violations } from "./helpers";
-
-const IC_LABELS = DEFAULTS.endpoints["nginx-ingress-controller"].labels;
-const WEBHOOK_LABELS = DEFAULTS.endpoints["cert-manager-webhook"].labels;
-const nsSel = (ns: string) => ({ matchLabels: { "kubernetes.io/metadata.name": ns } });
-
-/** Only kube-dns, the ingress controller and a webhook; no default flows (each test names its own). */
-const CFG: Partial<PackConfig> = {
-    endpoints: { "kube-dns": DEFAULTS.endpoints["kube-dns"], "nginx-ingress-controller": DEFAULTS.endpoints["nginx-ingress-controller"], "cert-manager-webhook": DEFAULTS.endpoints["cert-manager-webhook"] },
-    requiredFlows: [],
-};
-
-function app(ns: string, opts: { dns?: boolean; fromIngress?: boolean } = {}): PlanResource[] {
-    const labels = { "app.kubernetes.io/name": ns };
-    return [
-        k.namespace(ns, { "aks-platform/role": "app" }),
-        k.defaultDeny(ns),
-        ...(opts.dns === false ? [] : [k.allowDns(ns)]),
-        k.deployment(ns, ns, labels, [{ name: "http", containerPort: 8080 }]),
-        k.service(ns, ns, { type: "ClusterIP", selector: labels, ports: [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }] }),
-        simpleIngress(ns, ns, `${ns}.example.com`),
-        ...(opts.fromIngress === false ? [] : [k.networkPolicy(ns, "from-ingress", { podSelector: { matchLabels: labels }, policyTypes: ["Ingress"],
-            ingress: [{ from: [{ namespaceSelector: nsSel("nginx-ingress"), podSelector: { matchLabels: IC_LABELS } }], ports: [{ port: 8080, protocol: "TCP" }] }] })]),
-    ];
-}
-
-function ingressController(apps: string[]): PlanResource[] {
-    return [
-        k.namespace("nginx-ingress"), k.defaultDeny("nginx-ingress"), k.allowDns("nginx-ingress"),
-        k.release("ingress", { name: "nginx-ingress", namespace: "nginx-ingress", chart: "oci://ghcr.io/nginx/charts/nginx-ingress", version: "2.3.1" }),
-        k.networkPolicy("nginx-ingress", "to-apps", { podSelector: { matchLabels: IC_LABELS }, policyTypes: ["Egress"],
-            egress: apps.map((a) => ({ to: [{ namespaceSelector: nsSel(a), podSelector: { matchLabels: { "app.kubernetes.io/name": a } } }], ports: [{ port: 8080, protocol: "TCP" }] })) }),
-    ];
-}
+import { expectClean, expectUndecided, expectViolations, k, runRule, undecided, UNKNOWN, violations } from "./helpers";
+import { app, CFG, ingressController, nsSel, WEBHOOK_LABELS } from "./reach-stacks";
 
 describe("rule dns-egress-allowed (analyzer)", () => {
     it("passes isolated namespaces that allow DNS", async () => expectClean(await runRule("dns-egress-allowed", [...app("a"), ...ingressController(["a"])], CFG)));
@@ -67,6 +33,34 @@ describe("rule dns-egress-allowed (analyzer)", () => {
         const r = await runRule("dns-egress-allowed", rs, CFG);
         expectViolations(r, 1, "Namespace b");
         expectUndecided(r, "Namespace a");
+        assert.match(undecided(r)[0].message, /whether pods in namespace a reach kube-dns: a\/a on 53\/UDP depends on NetworkPolicy a\/maybe-dns: spec.egress\[0\].to\[0\] is unknown until the update; a\/any-pod on 53\/UDP depends on/);
+    });
+    it("lists each pod and probe, and does not ask kube-dns to reach itself", async () => {
+        const egressDeny = k.networkPolicy("kube-system", "deny-egress", { podSelector: {}, policyTypes: ["Egress"] });
+        const rs = [...app("a", { dns: false }), k.namespace("kube-system"), egressDeny];
+        const found = expectViolations(await runRule("dns-egress-allowed", rs, CFG), 2, "cannot reach kube-dns: ");
+        const sys = found.find((f) => f.message.startsWith("Namespace kube-system"));
+        assert.ok(sys, found.map((f) => f.message).join("\n"));
+        assert.doesNotMatch(sys.message, /(?:kube-dns: |\); )kube-system\/kube-dns on /);
+        assert.match(sys.message, /kube-dns: kube-system\/\S+ on 53\/UDP/);
+        const [a] = violations(await runRule("dns-egress-allowed", app("a", { dns: false }), CFG));
+        // Two pods (the workload and the probe pod) by two probes, each with why it is closed.
+        const entries = a.message.split("pods in namespace a cannot reach kube-dns: ")[1].split(". Fix:")[0].split("); ");
+        assert.deepEqual(entries.map((e) => /^a\/(\S+) on (53\/UDP|53\/TCP) \(/.exec(e)?.slice(1).join(" ")).sort(), ["a 53/TCP", "a 53/UDP", "any-pod 53/TCP", "any-pod 53/UDP"]);
+    });
+    it("reports on the first workload when the stack does not create the namespace", async () => {
+        const rs = [k.defaultDeny("x"), k.deployment("x", "worker", { app: "worker" })];
+        expectViolations(await runRule("dns-egress-allowed", rs, CFG), 1, "Deployment x/worker", "pods in namespace x cannot reach kube-dns");
+    });
+    it("the fix names the configured DNS endpoint's namespace and labels", async () => {
+        const coredns = { namespace: "dns-system", labels: { app: "coredns" }, ports: DEFAULTS.endpoints["kube-dns"].ports, present: "always" as const };
+        const cfg = { ...CFG, dnsEndpoint: "coredns", endpoints: { ...CFG.endpoints, coredns } };
+        expectViolations(await runRule("dns-egress-allowed", app("a"), cfg), 1,
+            `Fix: add NetworkPolicy "allow-dns" in namespace a: podSelector: {}, policyTypes: [Egress], egress to namespaceSelector kubernetes.io/metadata.name: dns-system with podSelector {"app":"coredns"} on 53/UDP and 53/TCP`);
+        const absent = { ...cfg, endpoints: { ...cfg.endpoints, coredns: { ...coredns, present: "with-namespace" as const } } };
+        const r = await runRule("dns-egress-allowed", app("a"), absent);
+        assert.equal(violations(r).length, 0);
+        expectUndecided(r, "the stack", 'endpoint "coredns" is present only with namespace dns-system, which this stack does not create or install into, so DNS cannot be probed');
     });
 });
 
