@@ -70,7 +70,8 @@ interface PeerView {
 function selectsEveryPod(peer: Obj): Tri {
     const nsSel = peer.namespaceSelector;
     const podSel = peer.podSelector;
-    if (nsSel === undefined || peer.ipBlock !== undefined) return "no";
+    // Without a namespaceSelector a peer stays in the policy's namespace (ipBlock peers never get here).
+    if (nsSel === undefined) return "no";
     if (unknownPaths(nsSel).length > 0 || unknownPaths(podSel).length > 0) return "maybe";
     return selectorMatches(nsSel, UNSEEN_NAMESPACE) && (podSel === undefined || selectorMatches(podSel, {})) ? "yes" : "no";
 }
@@ -280,10 +281,12 @@ function checkPolicy(np: { type: string; name: string; urn: string; props: Recor
     const name = isUnknownValue(get(o, "metadata")) ? get(o, "metadata") : get(o, "metadata", "name") ?? np.name;
     const unknownId = [ns, name].filter(isUnknownValue).map((v) => v.path);
     const id = `${isUnknownValue(ns) ? "*" : String(ns)}/${isUnknownValue(name) ? "*" : String(name)}`;
-    // With an unknown namespace or name, an exception pattern may or may not match it.
-    const excepted = unknownId.length === 0 ? matchesPattern(id, cfg.broadAllowExceptions) : false;
-    if (excepted) return;
-    const exceptionUnknown = unknownId.length > 0 && cfg.broadAllowExceptions.length > 0 ? unknownId : [];
+    // An unknown namespace or name is excepted only by a pattern whose `*` covers it whatever it is:
+    // NUL appears in no Kubernetes name, so only a wildcard can match it.
+    const idForExceptions = `${isUnknownValue(ns) ? "\u0000" : String(ns)}/${isUnknownValue(name) ? "\u0000" : String(name)}`;
+    if (matchesPattern(idForExceptions, cfg.broadAllowExceptions)) return;
+    // Otherwise a pattern may or may not match it.
+    const exceptionUnknown = cfg.broadAllowExceptions.length > 0 ? unknownId : [];
     const c: Context = { cfg, rep, subject, publicIn, broadOut, exceptionUnknown, id };
     const spec = get(o, "spec");
     if (isUnknownValue(spec)) {

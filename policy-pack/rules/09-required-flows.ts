@@ -10,7 +10,7 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { METRICS_COLLECTOR_ENDPOINT, PackConfig } from "../config";
 import { arr, get, metaName, namespaceOf, parsePortProto, Probe, selectorMatches, str, strMap, subjectOf, T } from "./lib/k8s";
-import { API_SERVER, dependsOn, Model, modelOrReport, namespaceSubject, notAllowed, PodInfo, probeText, toProbe, Verdict, why } from "./lib/reach";
+import { API_SERVER, dependsOn, Model, modelOrReport, namespaceSubject, notAllowed, probeText, toProbe, Verdict, why } from "./lib/reach";
 import { Reporter, stackRule, Subject } from "./lib/rule";
 
 interface Check {
@@ -162,8 +162,7 @@ export const requiredFlows = stackRule({
     const collectorId = model.endpointIds.get(METRICS_COLLECTOR_ENDPOINT);
     if (collectorId) checks.push(...scrapeChecks(resources, model, collectorId, rep));
 
-    const subjectFor = (ns: string | undefined, fallback?: PodInfo): Subject =>
-        ns ? namespaceSubject(model, ns, fallback?.resource) : { label: "the stack" };
+    const subjectFor = (ns: string | undefined): Subject => (ns ? namespaceSubject(model, ns) : { label: "the stack" });
     for (const [i, v] of notAllowed(model, checks.map((c) => ({ ...c, subject: subjectFor(c.toNs ?? c.fromNs) })))) {
         const c = checks[i];
         const what = `required flow ${c.name} (${c.from} → ${c.to} on ${probeText(c.probe)})`;
@@ -205,15 +204,15 @@ export const requiredFlows = stackRule({
             }));
         }
     }
+    // App namespaces are Namespaces of the stack (their labels say so), so each is its own subject.
     for (const b of appNs) {
-        const targets = appPods.filter((p) => p.namespace === b);
         const o = open.get(b);
         if (o) {
             const from = [...o.sources].join(", ");
-            rep.violation(subjectFor(b, targets[0]), `app namespace ${b} is open to app namespace ${from}: ${o.cells.slice(0, 5).join("; ")}${o.cells.length > 5 ? ` (+${o.cells.length - 5} more)` : ""}`,
+            rep.violation(subjectFor(b), `app namespace ${b} is open to app namespace ${from}: ${o.cells.slice(0, 5).join("; ")}${o.cells.length > 5 ? ` (+${o.cells.length - 5} more)` : ""}`,
                 `remove the allow in ${b} (or the egress in ${from}) that admits those pods; apps reach each other only through the ingress controller`);
         }
         const u = undecidedCells.get(b);
-        if (u) rep.undecided(subjectFor(b, targets[0]), `whether app namespace ${b} is closed to the other app namespaces: ${u.slice(0, 5).join("; ")}${u.length > 5 ? ` (+${u.length - 5} more)` : ""}`);
+        if (u) rep.undecided(subjectFor(b), `whether app namespace ${b} is closed to the other app namespaces: ${u.slice(0, 5).join("; ")}${u.length > 5 ? ` (+${u.length - 5} more)` : ""}`);
     }
 });

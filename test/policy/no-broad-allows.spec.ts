@@ -65,6 +65,13 @@ describe("no-broad-allows: Kubernetes peers", () => {
             expect: { violation: ["egress[0] opens all ports to 0.0.0.0/0"] } },
         { why: "0.0.0.0/0 egress on 80 is broad even from the ingress controller (80 is public only inbound)", policy: egress("nginx-ingress", "out-80", { to: [world], ports: [tcp(80)] }, icSel),
             expect: { violation: ["egress[0] opens 80/TCP to 0.0.0.0/0"] } },
+        { why: "a podSelector alone stays in its namespace even when its labels are unknown", policy: egress("a", "own", { to: [{ podSelector: { matchLabels: { app: UNKNOWN } } }], ports: [tcp(5432)] }), expect: "clean" },
+        { why: "the allowed broad egress ports are listed in the message", policy: egress("a", "db", { to: [world], ports: [tcp(5432)] }), cfg: { allowedBroadEgressPorts: ["443/TCP", "53/UDP"] },
+            expect: { violation: ["egress[0] opens 5432/TCP to 0.0.0.0/0; only 443/TCP, 53/UDP may go to any address"] } },
+        { why: "all ports from every address into other pods", policy: ingress("a", "all", { from: [world] }),
+            expect: { violation: ["ingress[0] opens all ports to 0.0.0.0/0, and the policy does not select the ingress controller's pods"] } },
+        { why: "several ports from every address into other pods", policy: ingress("a", "web", { from: [world], ports: [tcp(80), tcp(443)] }),
+            expect: { violation: ["ingress[0] opens 80/TCP, 443/TCP to 0.0.0.0/0, and the policy does not select"] } },
         { why: "with no broad egress port configured the message says so", policy: egress("a", "https", { to: [world], ports: [tcp(443)] }), cfg: { allowedBroadEgressPorts: [] },
             expect: { violation: ["only no ports may go to any address"] } },
     ];
@@ -88,6 +95,14 @@ describe("no-broad-allows: the ingress controller's public ports", () => {
             expect: { undecided: ["ingress[0] opens 443/TCP to 0.0.0.0/0; whether that is allowed depends on the policy's namespace or podSelector (unknown until the update)"] } },
         { why: "an unknown selector and a private port: no policy may open it", policy: fromWorld(IC.namespace, { matchLabels: { app: UNKNOWN } }, [tcp(8081)]),
             expect: { violation: ["ingress[0] opens 8081/TCP to 0.0.0.0/0, which no policy may make public"] } },
+        { why: "no podSelector at all is every pod of its namespace", policy: k.networkPolicy(IC.namespace, "public", { policyTypes: ["Ingress"], ingress: [{ from: [world], ports: [tcp(443)] }] }),
+            expect: { violation: ["does not select the ingress controller's pods"] } },
+        { why: "each private port into the controller is named", policy: fromWorld(IC.namespace, icSel, [tcp(8081), tcp(9113)]),
+            expect: { violation: [`ingress[0] opens 8081/TCP, 9113/TCP to 0.0.0.0/0; only ${PUBLIC} may be public`] } },
+        { why: "each private port behind an unknown selector is named", policy: fromWorld(IC.namespace, { matchLabels: { app: UNKNOWN } }, [tcp(8081), tcp(9113)]),
+            expect: { violation: ["ingress[0] opens 8081/TCP, 9113/TCP to 0.0.0.0/0, which no policy may make public"] } },
+        { why: "egress of the controller's namespace does not depend on whether it selects the controller", policy: egress(IC.namespace, "out", { to: [world], ports: [{ port: UNKNOWN }] }, { matchLabels: { app: UNKNOWN } }),
+            expect: { undecided: ["egress[0] opens ports unknown until the update to 0.0.0.0/0; whether that is allowed depends on .spec.egress.0.ports.0.port (unknown until the update)"] } },
         { why: "a CiliumNetworkPolicy selects the controller through endpointSelector", policy: k.cnp(IC.namespace, "public", { endpointSelector: icSel, ingress: [{ fromEntities: ["world"], toPorts: [{ ports: [{ port: "443", protocol: "TCP" }] }] }] }), expect: "clean" },
     ];
     for (const c of cases) it(c.why, () => check(c));
@@ -111,6 +126,7 @@ describe("no-broad-allows: Cilium peers and ports", () => {
             expect: { violation: ["egress[0] opens 5432/TCP to CIDRs covering 0.0.0.0/0"] } },
         { why: "toCIDRSet halves with a hole", policy: cnpEgress("holed", { toCIDRSet: [{ cidr: "0.0.0.0/1", except: ["10.0.0.0/8"] }, { cidr: "128.0.0.0/1" }], toPorts: ports({ port: "5432", protocol: "TCP" }) }), expect: "clean" },
         { why: "a CIDR group reference names no addresses the rule can judge", policy: cnpEgress("group", { toCIDRSet: [{ cidrGroupRef: "partners" }], toPorts: ports({ port: "5432", protocol: "TCP" }) }), expect: "clean" },
+        { why: "a malformed rule entry (not an object) is not judged broad", policy: cnpEgress("malformed", "everything"), expect: "clean" },
         { why: "world on 443/TCP is an allowed broad egress port", policy: cnpEgress("https", { toEntities: ["world"], toPorts: ports({ port: "443", protocol: "tcp" }) }), expect: "clean" },
         { why: "a port without protocol is ANY: UDP and SCTP too", policy: cnpEgress("any", { toEntities: ["world"], toPorts: ports({ port: "443" }) }),
             expect: { violation: ["egress[0] opens 443/UDP, 443/SCTP to toEntities: world"], not: ["443/TCP to"] } },
@@ -169,6 +185,13 @@ describe("no-broad-allows: unknown at preview", () => {
             expect: { undecided: ["ingress[0] allows all sources to all ports, unless it is in broadAllowExceptions (.metadata, .metadata unknown)"] } },
     ];
     for (const c of cases) it(c.why, () => check(c));
+    it("an unknown namespace or name: the fix names it with *, and only a pattern whose * covers it excepts it", async () => {
+        const open = (meta: Record<string, unknown>) => withMetadata(ingress("a", "open", {}), meta);
+        expectViolations(await runRule("no-broad-allows", [open({ name: "open", namespace: UNKNOWN })]), 1, `or list "*/open" in broadAllowExceptions`);
+        expectViolations(await runRule("no-broad-allows", [open({ name: UNKNOWN, namespace: "a" })]), 1, `or list "a/*" in broadAllowExceptions`);
+        expectClean(await runRule("no-broad-allows", [open({ name: "open", namespace: UNKNOWN })], { broadAllowExceptions: ["*/open"] }));
+        expectUndecided(await runRule("no-broad-allows", [open({ name: "open", namespace: UNKNOWN })], { broadAllowExceptions: ["legacy*/open"] }), "unless it is in broadAllowExceptions (.metadata.namespace unknown)");
+    });
     it("a policy without a namespace is in `default`, for exceptions too", async () => {
         const open = withMetadata(ingress("a", "open", {}), { name: "open" });
         expectViolations(await runRule("no-broad-allows", [open]), 1, "all sources to all ports");
@@ -192,6 +215,9 @@ describe("no-broad-allows: address unions at the edges", () => {
         ["an except outside its block (above) removes nothing else", [b("0.0.0.0/1", "200.0.0.0/8"), b("200.0.0.0/5"), b("208.0.0.0/4"), b("224.0.0.0/3")], undefined],
         ["an except at the start of a block, refilled", [b("0.0.0.0/0", "0.0.0.0/8"), b("0.0.0.0/8")], "0.0.0.0/0"],
         ["the first two addresses of an except left open", [b("0.0.0.0/0", "10.0.0.0/8"), b("10.0.0.0/8", "10.0.0.0/31")], undefined],
+        ["an except outside its block keeps the whole block", [b("0.0.0.0/1"), b("128.0.0.0/1", "10.0.0.0/8")], "0.0.0.0/0"],
+        ["an except sharing only the block's first address still removes it", [b("0.0.0.0/0", "10.0.0.0/8"), b("10.0.0.0/8", "10.0.0.0/32")], undefined],
+        ["a range reaching one address further extends the cover", [b("0.0.0.0/1", "127.255.255.255/32"), b("127.255.255.254/31"), b("128.0.0.0/1")], "0.0.0.0/0"],
         ["the last two addresses of an except left open", [b("0.0.0.0/0", "10.0.0.0/8"), b("10.0.0.0/8", "10.255.255.254/31")], undefined],
     ];
     for (const [why, blocks, expected] of cases) it(why, () => assert.strictEqual(coversAllAddresses(blocks), expected));

@@ -48,9 +48,10 @@ describe("rule dns-egress-allowed (analyzer)", () => {
         const entries = a.message.split("pods in namespace a cannot reach kube-dns: ")[1].split(". Fix:")[0].split("); ");
         assert.deepEqual(entries.map((e) => /^a\/(\S+) on (53\/UDP|53\/TCP) \(/.exec(e)?.slice(1).join(" ")).sort(), ["a 53/TCP", "a 53/UDP", "any-pod 53/TCP", "any-pod 53/UDP"]);
     });
-    it("reports on the first workload when the stack does not create the namespace", async () => {
-        const rs = [k.defaultDeny("x"), k.deployment("x", "worker", { app: "worker" })];
-        expectViolations(await runRule("dns-egress-allowed", rs, CFG), 1, "Deployment x/worker", "pods in namespace x cannot reach kube-dns");
+    it("reports on a workload of the namespace when the stack does not create it", async () => {
+        const rs = [k.defaultDeny("x"), k.deployment("x", "worker", { app: "worker" }), k.defaultDeny("y"), k.deployment("y", "job", { app: "job" })];
+        const found = expectViolations(await runRule("dns-egress-allowed", rs, CFG), 2, "cannot reach kube-dns");
+        assert.deepEqual(found.map((f) => f.message.split(": ")[0]).sort(), ['Deployment x/worker (resource "x-worker")', 'Deployment y/job (resource "y-job")']);
     });
     it("the fix names the configured DNS endpoint's namespace and labels", async () => {
         const coredns = { namespace: "dns-system", labels: { app: "coredns" }, ports: DEFAULTS.endpoints["kube-dns"].ports, present: "always" as const };
@@ -95,7 +96,7 @@ describe("rule required-flows (analyzer)", () => {
             k.cnp("cert-manager", "acme", { endpointSelector: { matchLabels: DEFAULTS.endpoints["cert-manager-controller"].labels }, egress: [{ toFQDNs: [{ matchName: "acme-v02.api.letsencrypt.org" }], toPorts: [{ ports: [{ port: "443", protocol: "TCP" }] }] }] })];
         const r = await runRule("required-flows", base, flows);
         assert.equal(violations(r).length, 0);
-        expectUndecided(r, "to-acme", "toFQDNs: FQDN rules are not evaluated");
+        expectUndecided(r, "Namespace cert-manager (resource \"ns-cert-manager\"): whether required flow to-acme", "to-acme", "toFQDNs: FQDN rules are not evaluated");
         assert.ok(!undecided(r).some((f) => /unknown until the update/.test(f.message)), "an unmodelled feature is not reported as an unknown value");
     });
     it("a required flow naming an endpoint the config does not define is an error, not a silent skip", async () => {

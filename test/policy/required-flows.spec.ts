@@ -22,7 +22,8 @@ const LABELS = { "app.kubernetes.io/name": "shop" };
 function shop(opts: { service?: Record<string, unknown>; ingress?: Record<string, unknown>; extra?: PlanResource[] } = {}): PlanResource[] {
     return [
         k.namespace("shop", { "aks-platform/role": "app" }), k.defaultDeny("shop"), k.allowDns("shop"),
-        k.deployment("shop", "shop", LABELS, [{ name: "http", containerPort: 8080 }, { name: "admin", containerPort: 9090 }]),
+        // 7070 has no name: a lookup by an absent port name must not land on it.
+        k.deployment("shop", "shop", LABELS, [{ name: "http", containerPort: 8080 }, { name: "admin", containerPort: 9090 }, { containerPort: 7070 }]),
         k.service("shop", "shop", opts.service ?? { selector: LABELS, ports: [{ name: "web", port: 80, targetPort: "http" }, { name: "admin", port: 81, targetPort: 9090 }] }),
         k.ingress("shop", "shop", opts.ingress ?? { defaultBackend: { service: { name: "shop", port: { number: 80 } } } }),
         k.networkPolicy("shop", "from-ingress", { podSelector: { matchLabels: LABELS }, policyTypes: ["Ingress"],
@@ -64,6 +65,15 @@ describe("required-flows: Ingress backends", () => {
         expectClean(await runRule("required-flows", shop({ ingress: backend({ name: "web" }) }), CFG));
     });
     it("a backend port the Service lacks is not a network question", async () => expectClean(await runRule("required-flows", shop({ ingress: backend({ number: 82 }) }), CFG)));
+    it("a Service port without targetPort targets its own port number", async () => {
+        expectClean(await runRule("required-flows", shop({ service: { selector: LABELS, ports: [{ name: "direct", port: 8080 }] }, ingress: backend({ number: 8080 }) }), CFG));
+        expectViolations(await runRule("required-flows", shop({ service: { selector: LABELS, ports: [{ name: "direct", port: 9090 }] }, ingress: backend({ number: 9090 }) }), CFG), 1, "shop/shop on 9090/TCP");
+    });
+    it("a backend without a Service name is undecided, naming what it looked for", async () => {
+        const r = await runRule("required-flows", shop({ ingress: { defaultBackend: { service: { port: { number: 80 } } } } }), CFG);
+        assert.equal(violations(r).length, 0);
+        expectUndecided(r, "backend Service shop/ is not in the stack");
+    });
     it("a backend Service outside the stack is undecided", async () => {
         const r = await runRule("required-flows", shop({ ingress: backend({ number: 80 }, "elsewhere") }), CFG);
         assert.equal(violations(r).length, 0);
@@ -79,7 +89,7 @@ describe("required-flows: Ingress backends", () => {
         expectClean(await runRule("required-flows", shop({ service: { ports: [{ name: "admin", port: 80, targetPort: 9090 }] } }), CFG));
     });
     it("only the Service's own pods: not other pods of its namespace, nor same-labelled pods elsewhere", async () => {
-        const others = [k.deployment("shop", "worker", { role: "worker" }, [{ name: "admin", containerPort: 9090 }]),
+        const others = [k.deployment("shop", "worker", { role: "worker" }, [{ name: "http", containerPort: 8080 }]),
             k.namespace("copy"), k.defaultDeny("copy"), k.deployment("copy", "shop", LABELS, [{ name: "http", containerPort: 8080 }])];
         expectClean(await runRule("required-flows", shop({ extra: others }), CFG));
     });
@@ -101,6 +111,11 @@ describe("required-flows: PodMonitor scrapes by the metrics add-on", () => {
             `required flow metrics-collector-to-shop-scrape (${collectorId} → shop/exporter on 9102/TCP) is closed at the destination`,
             "Fix: allow ingress to shop/exporter on 9102/TCP from the metrics add-on's collector pods");
     });
+    it("a scrape closed by the collector's own egress is reported on its namespace", async () => {
+        const collectorDeny = k.networkPolicy(COLLECTOR.namespace, "deny-egress", { podSelector: {}, policyTypes: ["Egress"] });
+        expectViolations(await runRule("required-flows", exporter("shop", [podMonitor(LABELS), fromCollector, collectorDeny]), cfg), 1,
+            `namespace ${COLLECTOR.namespace}: required flow metrics-collector-to-shop-scrape`, "is closed at the source");
+    });
     it("an open scrape passes", async () => expectClean(await runRule("required-flows", exporter("shop", [podMonitor(LABELS), fromCollector]), cfg)));
     it("an endpoint port the pods do not have is not checked", async () => expectClean(await runRule("required-flows", exporter("shop", [podMonitor(LABELS, "other")]), cfg)));
     it("a PodMonitor selects pods of its own namespace only", async () => {
@@ -121,11 +136,15 @@ describe("required-flows: configured flows", () => {
         const [without] = expectViolations(await runRule("required-flows", rs, { ...CFG, requiredFlows: [flow] }), 1, "Fix: open nginx-ingress-controller → cert-manager-webhook on 10250/TCP: an egress");
         assert.notEqual(withWhy.message, without.message);
     });
+    it("a flow to the API server closed at its source is reported on the source's namespace", async () => {
+        const flows = { ...CFG, requiredFlows: [{ name: "webhook-to-apiserver", from: "cert-manager-webhook", to: "kube-apiserver", ports: ["443/TCP"] }] };
+        expectViolations(await runRule("required-flows", webhookStack, flows), 1, `Namespace cert-manager (resource "ns-cert-manager"): required flow webhook-to-apiserver`, "is closed at the source");
+    });
     it("the API server is an endpoint only on the Cilium dataplane: elsewhere undecided, saying why", async () => {
         const flows = { ...CFG, dataplane: "kubernetes" as const, requiredFlows: [{ name: "apiserver-to-webhook", from: "kube-apiserver", to: "cert-manager-webhook", ports: ["10250/TCP"] }] };
         const r = await runRule("required-flows", webhookStack, flows);
         assert.equal(violations(r).length, 0);
-        expectUndecided(r, "required flow apiserver-to-webhook: the API server is an endpoint in Cilium mode only (dataplane is kubernetes)");
+        expectUndecided(r, "the stack: required flow apiserver-to-webhook: the API server is an endpoint in Cilium mode only (dataplane is kubernetes)");
     });
 });
 
@@ -145,8 +164,23 @@ describe("required-flows: app namespaces closed to each other", () => {
         assert.equal(listed.split("; ").length, 5, listed);
         assert.ok(listed.endsWith(` (+${total - 5} more)`), listed);
     });
-    it("a flow on a port that is neither an isolation probe nor the destination's port does not count", async () => {
-        expectClean(await runRule("required-flows", [...stack(), ...openBetween("a", "b", [{ port: 9999, protocol: "TCP" }])], CFG));
+    it("five open cells are listed without a count of more", async () => {
+        // Only a/a may leave (a's egress selects it alone); b/b on 80, 443 and its own 8080, b/any-pod on 80 and 443: five cells.
+        const cfg = { ...CFG, isolationProbes: ["80/TCP", "443/TCP"] };
+        const fromA = k.networkPolicy("b", "from-a", { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: [{ namespaceSelector: nsSel("a") }] }] });
+        const outOfA = k.networkPolicy("a", "to-b", { podSelector: { matchLabels: { "app.kubernetes.io/name": "a" } }, policyTypes: ["Egress"], egress: [{ to: [{ namespaceSelector: nsSel("b") }] }] });
+        const [v] = expectViolations(await runRule("required-flows", [...stack(), fromA, outOfA], cfg), 1, "app namespace b is open to app namespace a: a/a → b/");
+        assert.equal(v.message.split(". Fix:")[0].split("; ").length, 5, v.message);
+        assert.ok(!v.message.includes("more)"), v.message);
+    });
+    it("names every app namespace that reaches another", async () => {
+        const rs = [...app("a"), ...app("b"), ...app("c"), ...ingressController(["a", "b", "c"]), ...openBetween("a", "b"), ...openBetween("c", "b")];
+        const [v] = expectViolations(await runRule("required-flows", rs, CFG), 1, "app namespace b is open to app namespace a, c: ", "Fix: remove the allow in b (or the egress in a, c)");
+        assert.ok(v.message.includes("c/"), v.message);
+    });
+    it("a flow on a port only the source listens on (neither an isolation probe nor the destination's port) does not count", async () => {
+        const adminInA = k.deployment("a", "admin", { role: "admin" }, [{ name: "admin", containerPort: 9999 }]);
+        expectClean(await runRule("required-flows", [...stack(), adminInA, ...openBetween("a", "b", [{ port: 9999, protocol: "TCP" }])], CFG));
     });
     it("a namespace carrying only some of appNamespaceLabels is not an app namespace", async () => {
         const cfg = { ...CFG, appNamespaceLabels: { "aks-platform/role": "app", tier: "web" } };
@@ -159,7 +193,12 @@ describe("required-flows: app namespaces closed to each other", () => {
         assert.equal(violations(r).length, 0, r.findings.map((f) => f.message).join("\n"));
         const [u] = undecided(r).filter((f) => f.message.includes("whether app namespace b is closed to the other app namespaces: "));
         assert.ok(u, r.findings.map((f) => f.message).join("\n"));
-        assert.match(u.message, /a\/a → b\/b on 80\/TCP depends on NetworkPolicy b\/maybe/);
-        assert.match(u.message, /\(\+\d+ more\)/);
+        // Five cells listed, each saying what it depends on, then the count of the rest (every a → b cell is possible).
+        const listed = u.message.split("closed to the other app namespaces: ")[1];
+        assert.match(listed, /^a\/\S+ → b\/\S+ on \S+ depends on NetworkPolicy b\/maybe/);
+        const probes = new Set([...DEFAULTS.isolationProbes, "8080/TCP"]).size;
+        const total = 2 * probes + 2 * DEFAULTS.isolationProbes.length;
+        assert.ok(listed.endsWith(` (+${total - 5} more)`), listed);
+        assert.equal(listed.split(" (+")[0].split(/; (?=a\/)/).length, 5, listed);
     });
 });
