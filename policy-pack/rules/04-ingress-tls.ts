@@ -18,7 +18,8 @@ export function tlsCovers(tlsHost: string, host: string): boolean {
     if (tlsHost === host) return true;
     if (tlsHost.startsWith("*.")) {
         const rest = host.slice(host.indexOf(".") + 1);
-        return host.includes(".") && !host.startsWith("*.") && rest === tlsHost.slice(2);
+        // `*.zone` covers one label below the zone (a `*.zone` host equals it, handled above).
+        return host.includes(".") && rest === tlsHost.slice(2);
     }
     return false;
 }

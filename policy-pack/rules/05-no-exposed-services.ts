@@ -18,7 +18,7 @@ export function exposedServiceValues(values: unknown, path: string[] = []): { pa
             const v = values[k];
             if (k === "type" && typeof v === "string" && EXPOSED.has(v) && /service/i.test(path[path.length - 1] ?? "")) {
                 found.push({ path: [...path, k].join("."), type: v });
-            } else if (typeof v === "object" && v !== null) {
+            } else {
                 found.push(...exposedServiceValues(v, [...path, k]));
             }
         }

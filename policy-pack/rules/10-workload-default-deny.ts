@@ -119,7 +119,7 @@ export const workloadDefaultDeny = stackRule({
         const undecided: string[] = [];
         const denies = [...(byNamespace.get(namespace) ?? []), ...anyNamespace];
         for (const dir of ["Ingress", "Egress"] as Direction[]) {
-            const verdicts = denies.map((d) => ({ d, v: and(and(d.namespace === undefined ? "maybe" : d.namespace === namespace ? "yes" : "no", selects(d.selector, labels)), d.deny[dir]) }));
+            const verdicts = denies.map((d) => ({ d, v: and(and(d.namespace === undefined ? "maybe" : "yes", selects(d.selector, labels)), d.deny[dir]) }));
             if (verdicts.some((x) => x.v === "yes")) continue;
             const maybe = verdicts.filter((x) => x.v === "maybe");
             if (maybe.length > 0) undecided.push(`${dir}: ${maybe.map((x) => `${x.d.label} (${x.d.unknown.join(", ")} unknown)`).join("; ")}`);

@@ -44,7 +44,6 @@ export const ingressHygiene = stackRule({
             });
             continue;
         }
-        if (r.type !== T.ingress) continue;
         rep.guard(subject, () => {
             for (const key of Object.keys(annotationsOf(r)).filter(isSnippetAnnotation)) {
                 rep.violation(subject, `annotation ${key} injects raw NGINX configuration`, `remove ${key}; express the need with supported annotations or ask the platform team`);

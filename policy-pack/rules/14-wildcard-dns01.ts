@@ -45,7 +45,6 @@ export const wildcardDns01 = stackRule({
             const req = certRequestOf(r, idx);
             if (!req || !req.issuer) return;
             const wildcards = req.dnsNames.filter((n) => n.startsWith("*."));
-            if (wildcards.length === 0) return;
             const acme = get(req.issuer.props, "spec", "acme");
             if (!isObj(acme)) return;
             const solvers = arr(get(acme, "solvers")).map((s) => ({

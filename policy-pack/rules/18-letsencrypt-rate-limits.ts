@@ -10,7 +10,7 @@
  * (tldts), as Let's Encrypt computes it.
  */
 import { getDomain } from "tldts";
-import { annotationsOf, arr, get, str, subjectOf, T } from "./lib/k8s";
+import { arr, get, str, subjectOf, T } from "./lib/k8s";
 import { certRequestOf, indexIssuers } from "./lib/issuers";
 import { stackRule } from "./lib/rule";
 
@@ -46,8 +46,8 @@ export const letsEncryptRateLimits = stackRule({
                 count(req.dnsNames, subject.label);
                 return;
             }
-            // ingress-shim: one Certificate per tls entry that names a secret.
-            if (annotationsOf(r)["cert-manager.io/cluster-issuer"] === undefined && annotationsOf(r)["cert-manager.io/issuer"] === undefined) return;
+            // ingress-shim (an Ingress with a cert-manager annotation, else certRequestOf found no issuer):
+            // one Certificate per tls entry that names a secret.
             for (const entry of arr(get(r.props, "spec", "tls"))) {
                 if (!str(get(entry, "secretName"))) continue;
                 count(arr(get(entry, "hosts")).map(String), subject.label);

@@ -46,6 +46,7 @@ describe("dns01-workload-identity: each solver", () => {
     it("an identity by resourceID, or none (the kubelet's)", async () => {
         expectViolations(await runRule("dns01-workload-identity", [issuer([azureDNS({ managedIdentity: { resourceID: "/subscriptions/s/id" } })])]), 1, "solvers[0].dns01.azureDNS names the identity by resourceID (AAD pod identity)");
         expectViolations(await runRule("dns01-workload-identity", [issuer([azureDNS({})])]), 1, "has no managedIdentity.clientID, so cert-manager falls back to the kubelet (node) identity");
+        expectViolations(await runRule("dns01-workload-identity", [issuer([azureDNS({ managedIdentity: {} })])]), 1, "has no managedIdentity.clientID, so cert-manager falls back to the kubelet (node) identity");
     });
     it("namespaced Issuers too", async () => {
         expectViolations(await runRule("dns01-workload-identity", [k.issuer("a", "le", { acme: { solvers: [azureDNS({})] } })]), 1, "Issuer a/le");
@@ -69,6 +70,7 @@ describe("letsencrypt-environment: findings", () => {
     it("the environment setting overrides the stack name", async () => {
         expectViolations(await runRule("letsencrypt-environment", stackOf("dev", STAGING), { environment: "production" }), 1, `in a prod stack (config environment "production")`);
     });
+    it("an empty stack has nothing to judge", async () => expectClean(await runRule("letsencrypt-environment", [])));
     it("the right server, or another ACME server, passes", async () => {
         expectClean(await runRule("letsencrypt-environment", stackOf("dev", STAGING)));
         expectClean(await runRule("letsencrypt-environment", stackOf("prod", PROD)));
@@ -93,6 +95,10 @@ describe("cert-manager-ha: each component", () => {
     it("the webhook's PodDisruptionBudget: its own path in the fix", async () => {
         expectViolations(await runRule("cert-manager-ha", [rel({ replicaCount: 2, ...pdb, webhook: { replicaCount: 2 } })]), 1,
             "cert-manager webhook has no PodDisruptionBudget in prod", "Fix: set values.webhook.podDisruptionBudget.enabled: true (with minAvailable: 1)");
+    });
+    it("with a minimum of one, the chart default is enough", async () => {
+        const r = await runRule("cert-manager-ha", [rel({})], { certManagerMinReplicas: 1 });
+        expectViolations(r, 2, "has no PodDisruptionBudget");
     });
     it("the minimum is configurable; other charts are not judged", async () => {
         const two = { replicaCount: 2, ...pdb, webhook: { replicaCount: 2, ...pdb } };

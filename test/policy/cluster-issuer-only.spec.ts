@@ -21,6 +21,9 @@ describe("cluster-issuer-only: findings", () => {
             `issuerRef names ClusterIssuer "x", which the stack does not define and allowedIssuers does not list`,
             `Fix: use one of the stack's ClusterIssuers ((none)) or add "x" to allowedIssuers`);
     });
+    it("a Certificate of kind ClusterIssuer without a name", async () => {
+        expectViolations(await runRule("cluster-issuer-only", [ci("one"), cert({ kind: "ClusterIssuer" })]), 1, `issuerRef names ClusterIssuer "", which the stack does not define`);
+    });
     it("an Ingress annotation naming an undefined ClusterIssuer", async () => {
         const ing = k.ingress("a", "w", { rules: [] }, { "cert-manager.io/cluster-issuer": "missing" });
         expectViolations(await runRule("cluster-issuer-only", [ci("one"), ing]), 1, `annotation cert-manager.io/cluster-issuer names ClusterIssuer "missing"`);

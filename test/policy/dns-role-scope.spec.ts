@@ -15,11 +15,14 @@ describe("dns-role-scope: scopes", () => {
         ["/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/dnsZones/example.com", "zone"],
         ["/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/privateDnsZones/corp.internal", "zone"],
         ["/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/dnszones/example.com/TXT/_acme-challenge", "other"],
-        ["/subscriptions/s", "subscription"],
-        ["/subscriptions/s/", "subscription"],
-        ["/subscriptions/s/resourceGroups/rg", "resource group"],
-        ["/subscriptions/s/resourcegroups/rg/", "resource group"],
+        ["/subscriptions/00000000-1111-2222-3333-444444444444", "subscription"],
+        ["/subscriptions/sub/", "subscription"],
+        ["/x/subscriptions/sub", "other"],
+        ["/subscriptions/sub/resourceGroups/rg", "resource group"],
+        ["/subscriptions/sub/resourcegroups/rg/", "resource group"],
+        ["/x/subscriptions/sub/resourceGroups/rg", "other"],
         ["/providers/Microsoft.Management/managementGroups/mg", "subscription"],
+        ["/x/providers/Microsoft.Management/managementGroups/mg", "other"],
         ["/", "subscription"],
         ["/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/x", "other"],
     ];
@@ -54,6 +57,28 @@ describe("dns-role-scope: findings", () => {
         expectViolations(await runRule("dns-role-scope", [...base, role([{ actions: txt, dataActions: ["Microsoft.Network/x/read"] }]), ra(zone)]), 1,
             `cert-manager's role RoleDefinition "txt" also grants Microsoft.Network/x/read; its DNS-01 solver needs TXT record sets only`, "Fix: limit the role's actions to Microsoft.Network/dnszones/TXT/read, write and delete");
         expectViolations(await runRule("dns-role-scope", [...base, role([{ actions: ["Microsoft.Network/dnszones/TXT/write"] }, { actions: ["Microsoft.Network/dnszones/read"] }]), ra(zone)]), 1, "also grants Microsoft.Network/dnszones/read");
+    });
+    it("every extra action is named", async () => {
+        expectViolations(await runRule("dns-role-scope", [identity, fic("system:serviceaccount:cert-manager:cm"), role([{ actions: [...txt, "Microsoft.Network/dnszones/A/write", "Microsoft.Network/dnszones/delete"] }]), ra(zone)]), 1,
+            "also grants Microsoft.Network/dnszones/A/write, Microsoft.Network/dnszones/delete;");
+    });
+    it("another principal's wide custom role is not this rule's concern", async () => {
+        const other = resource("azure-native:authorization:RoleAssignment", "other", { principalId: "x", roleDefinitionId: "/r/custom", scope: zone }, "dev", { propertyDependencies: { roleDefinitionId: [roleUrn] } });
+        expectClean(await runRule("dns-role-scope", [identity, role([{ actions: ["*"] }]), other]));
+    });
+    it("an unknown scope names every resource it is computed from", async () => {
+        const rgUrn = "urn:pulumi:dev::aks-platform::azure-native:resources:ResourceGroup::rg";
+        const zoneUrn = "urn:pulumi:dev::aks-platform::azure-native:dns:Zone::dns";
+        const unknownScope = resource("azure-native:authorization:RoleAssignment", "ra", { principalId: "p", roleDefinitionId: "/r/custom", scope: UNKNOWN }, "dev",
+            { propertyDependencies: { principalId: [idUrn], scope: [zoneUrn, rgUrn] } });
+        expectUndecided(await runRule("dns-role-scope", [identity, fic("system:serviceaccount:cert-manager:cm"), resource("azure-native:resources:ResourceGroup", "rg", { resourceGroupName: "rg" }), resource("azure-native:dns:Zone", "dns", { zoneName: "example.com" }), unknownScope]),
+            "scope is unknown until the update (computed from azure-native:dns:Zone, azure-native:resources:ResourceGroup)");
+    });
+    it("an unknown role and an unknown subject are both named", async () => {
+        const unknownFic = resource("azure-native:managedidentity:FederatedIdentityCredential", "fic", { subject: UNKNOWN }, "dev", { propertyDependencies: { resourceName: [idUrn] } });
+        const unknownRole = resource("azure-native:authorization:RoleAssignment", "ra", { principalId: "p", roleDefinitionId: UNKNOWN, scope: "/subscriptions/sub" }, "dev", { propertyDependencies: { principalId: [idUrn] } });
+        expectUndecided(await runRule("dns-role-scope", [identity, unknownFic, unknownRole]),
+            `depends on roleDefinitionId is unknown until the update (it may be DNS Zone Contributor); FederatedIdentityCredential "fic": subject is unknown until the update`);
     });
     it("an unknown subject: the undecided finding says which credential", async () => {
         const unknownFic = resource("azure-native:managedidentity:FederatedIdentityCredential", "fic", { subject: UNKNOWN }, "dev", { propertyDependencies: { resourceName: [idUrn] } });

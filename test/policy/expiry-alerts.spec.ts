@@ -17,13 +17,20 @@ const promRule = (rule: Record<string, unknown>, labels: Record<string, string> 
 
 describe("expiry-alerts: what counts as an alert", () => {
     it("an Azure rule that is disabled, records instead of alerting, or names an empty action group does not", async () => {
-        for (const broken of [{ enabled: false }, { alert: undefined, record: "cert:expiry" }, { actions: [{ actionGroupId: "" }] }]) {
+        for (const broken of [{ enabled: false }, { alert: undefined, record: "cert:expiry" }, { actions: [{ actionGroupId: "" }] }, { actions: [{}] }]) {
             expectViolations(await runRule("expiry-alerts", [cluster(), group(broken)]), 1, "prod evaluates no alert on certificate expiry");
         }
     });
     it("a PrometheusRule that records, or watches another metric, does not", async () => {
         expectViolations(await runRule("expiry-alerts", [cluster(false), promRule({ record: "x", expr: EXPIRY_METRIC })]), 1, "no alert");
         expectViolations(await runRule("expiry-alerts", [cluster(false), promRule({ alert: "X", expr: "up == 0" })]), 1, "no alert");
+    });
+    it("one alerting rule among others is enough", async () => {
+        const two = resource("kubernetes:monitoring.coreos.com/v1:PrometheusRule", "certs", {
+            metadata: { name: "certs", namespace: "cert-manager", labels: { release: "kps" } },
+            spec: { groups: [{ name: "g", rules: [{ alert: "Other", expr: "up == 0" }, { alert: "X", expr: `${EXPIRY_METRIC} - time() < 0` }] }] },
+        }, "prod");
+        expectClean(await runRule("expiry-alerts", [cluster(false), two]));
     });
     it("a PrometheusRule alerts with or without the Azure add-on", async () => {
         expectClean(await runRule("expiry-alerts", [cluster(false), promRule({ alert: "X", expr: `${EXPIRY_METRIC} - time() < 0` })]));

@@ -18,6 +18,7 @@ describe("ingress-hygiene: snippet annotations", () => {
         ["nginx.org/rewrites", false],
         ["example.com/snippet", false],
         ["nginx.org", false],
+        ["example.com/nginx.org/server-snippets", false],
     ];
     for (const [key, expected] of cases) it(`${key}: ${expected ? "raw configuration" : "fine"}`, () => assert.equal(isSnippetAnnotation(key), expected));
 });
@@ -42,6 +43,14 @@ describe("ingress-hygiene: the rule", () => {
     it("the stack's zone, compared without case, plus dnsZones", async () => {
         expectClean(await runRule("ingress-hygiene", [zone("Example.com"), ing("w", tls("w.example.com"))]));
         expectClean(await runRule("ingress-hygiene", [ing("w", tls("w.example.org"))], { dnsZones: ["example.org"] }));
+    });
+    it("every zone is named", async () => {
+        expectViolations(await runRule("ingress-hygiene", [zone("example.com"), ing("w", tls("w.example.net"))], { dnsZones: ["example.org"] }), 1, "outside the stack's DNS zone (example.org, example.com)");
+    });
+    it("an Ingress without a namespace is in default", async () => {
+        const paths = { rules: [{ host: "w.example.com", http: { paths: [{ path: "/" }] } }] };
+        const noNs = { ...ing("one", paths), props: { ...ing("one", paths).props, metadata: { name: "one" } } };
+        expectViolations(await runRule("ingress-hygiene", [noNs, ing("two", paths)]), 1, "also routed by Ingress default/one");
     });
     it("a host outside the zones: names them and the fix", async () => {
         expectViolations(await runRule("ingress-hygiene", [zone("example.com"), ing("w", tls("w.example.org"))]), 1,

@@ -20,6 +20,7 @@ describe("ingress-tls: TLS host coverage", () => {
         ["*.example.com", "*.b.example.com", false],
         ["*.example.com", "localhost", false],
         ["w.example.com", "x.example.com", false],
+        ["*.localhost", "localhost", false],
     ];
     for (const [tls, host, expected] of cases) it(`${tls} ${expected ? "covers" : "does not cover"} ${host}`, () => assert.equal(tlsCovers(tls, host), expected));
 });
@@ -51,6 +52,15 @@ describe("ingress-tls: the controller's wildcard certificate", () => {
     it("a host with no TLS entry: the fix lists it", async () => {
         const bare = k.ingress("a", "w", { rules: [{ host: "w.example.com" }] });
         expectViolations(await runRule("ingress-tls", [bare]), 1, `Fix: add spec.tls: [{ hosts: ["w.example.com"] }]`);
+    });
+    it("only the Certificate whose secret the controller names counts", async () => {
+        const other = k.certificate("nginx-ingress", "other", { secretName: "other-tls", dnsNames: ["*.example.org"], issuerRef: { name: "le", kind: "ClusterIssuer" } });
+        const org = k.ingress("a", "w", { ingressClassName: "nginx", tls: [{ hosts: ["w.example.org"] }], rules: [{ host: "w.example.org" }] });
+        expectViolations(await runRule("ingress-tls", [controller(serves), wildcardCert(), other, org]), 1, "host w.example.org has no secretName");
+    });
+    it("one entry may list several hosts", async () => {
+        const both = k.ingress("a", "w", { tls: [{ hosts: ["a.example.com", "w.example.com"], secretName: "s" }], rules: [{ host: "w.example.com" }] });
+        expectClean(await runRule("ingress-tls", [both]));
     });
     it("a secret on any covering entry is enough", async () => {
         const two = k.ingress("a", "w", { tls: [{ hosts: ["w.example.com"] }, { hosts: ["*.example.com"], secretName: "s" }], rules: [{ host: "w.example.com" }] });

@@ -45,8 +45,9 @@ describe("namespace-default-deny: the rule", () => {
             `Namespace a (resource "ns-a"): namespace "a" has no default-deny NetworkPolicy (podSelector: {}, policyTypes: [Ingress, Egress], no rules)`,
             `Fix: add NetworkPolicy "default-deny" in namespace a with podSelector: {}, policyTypes: [Ingress, Egress] and no rules, or add "a" to exemptNamespaces`);
     });
-    it("a deny without a namespace is in default", async () => {
+    it("a deny without a namespace (or an empty one) is in default", async () => {
         expectClean(await runRule("namespace-default-deny", [k.namespace("default"), withMeta(k.defaultDeny("x"), { name: "default-deny" })]));
+        expectClean(await runRule("namespace-default-deny", [k.namespace("default"), withMeta(k.defaultDeny("x"), { name: "default-deny", namespace: "" })]));
         expectViolations(await runRule("namespace-default-deny", [k.namespace("a"), withMeta(k.defaultDeny("x"), { name: "default-deny" })]), 1, "Namespace a");
     });
     it("a Namespace without a name cannot be matched: undecided", async () => {

@@ -21,6 +21,7 @@ describe("no-exposed-services: Helm values", () => {
     });
     it("ignores ClusterIP, and a type under a key that is not a service", () => {
         assert.deepEqual(exposedServiceValues({ service: { type: "ClusterIP" }, volume: { type: "NodePort" }, type: "LoadBalancer" }), []);
+        assert.deepEqual(exposedServiceValues({ service: { annotation: "NodePort", ports: [80, null] } }), []);
     });
 });
 
@@ -32,7 +33,7 @@ describe("no-exposed-services: the rule", () => {
         expectClean(await runRule("no-exposed-services", [k.service("a", "web", { type: "NodePort" })], { exposedServiceAllowlist: ["a/*"] }));
     });
     it("a Helm release: namespace/name, each exposed value, and the allowlist", async () => {
-        const rel = k.release("grafana", { name: "grafana", namespace: "monitoring", chart: "grafana", values: { service: { type: "LoadBalancer" }, admin: { service: { type: "NodePort" } } } });
+        const rel = k.release("grafana-release", { name: "grafana", namespace: "monitoring", chart: "grafana", values: { service: { type: "LoadBalancer" }, admin: { service: { type: "NodePort" } } } });
         const r = await runRule("no-exposed-services", [rel]);
         expectViolations(r, 2, "Helm release monitoring/grafana sets values.");
         assert.ok(violations(r).some((v) => v.message.includes("values.admin.service.type: NodePort, which exposes a Service outside the cluster. Fix: set values.admin.service.type: ClusterIP")));
@@ -61,7 +62,7 @@ describe("helm-chart-pinned: the rule", () => {
         expectClean(await runRule("helm-chart-pinned", [rel({ chart: "cert-manager", version: "1.2.3", repositoryOpts: { repo: "https://charts.jetstack.io" } })]));
     });
     it("no chart: a violation; no inputs at all: undecided", async () => {
-        expectViolations(await runRule("helm-chart-pinned", [rel({ version: "1.2.3" })]), 1, "no chart is set");
+        expectViolations(await runRule("helm-chart-pinned", [rel({ version: "1.2.3" })]), 1, "no chart is set. Fix: set chart to the chart's name in its repository");
         const r = await runRule("helm-chart-pinned", [rel({})]);
         assert.equal(violations(r).length, 0);
         expectUndecided(r, "no inputs visible");

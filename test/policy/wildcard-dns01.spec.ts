@@ -18,6 +18,8 @@ describe("wildcard-dns01: solver selectors", () => {
         ["a zone covers a deeper wildcard", sel({ dnsZones: ["example.com"] }), "*.apps.example.com", {}, true],
         ["zones compare whole labels, not text", sel({ dnsZones: ["ample.com"] }), "*.example.com", {}, false],
         ["zones ignore case and a trailing dot", sel({ dnsZones: ["Example.COM."] }), "*.example.com", {}, true],
+        ["a name with a trailing dot", sel({ dnsZones: ["example.com"] }), "*.example.com.", {}, true],
+        ["a zone written as the wildcard itself", sel({ dnsZones: ["*.example.com"] }), "*.example.com", {}, true],
         ["a zone below the name does not cover it", sel({ dnsZones: ["apps.example.com"] }), "*.example.com", {}, false],
         ["one of several zones is enough", sel({ dnsZones: ["other.org", "example.com"] }), "*.example.com", {}, true],
         ["dnsNames match exactly", sel({ dnsNames: ["*.example.com"] }), "*.example.com", {}, true],
@@ -56,6 +58,9 @@ describe("wildcard-dns01: the rule", () => {
         const rs = (labels: Record<string, string>) => [issuer([dns01({ matchLabels: { dns: "azure" } })]), cert(labels)];
         expectClean(await runRule("wildcard-dns01", rs({ dns: "azure" })));
         expectViolations(await runRule("wildcard-dns01", rs({})), 1, "no solver");
+    });
+    it("a dns01 solver for other names does not apply", async () => {
+        expectViolations(await runRule("wildcard-dns01", [issuer([dns01({ dnsNames: ["www.example.com"] })]), cert()]), 1, "no solver");
     });
     it("names without a wildcard are not this rule's concern", async () => {
         const plain = k.certificate("a", "p", { secretName: "s", dnsNames: ["www.example.com"], issuerRef: { name: "le", kind: "ClusterIssuer" } });

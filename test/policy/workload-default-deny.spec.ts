@@ -131,6 +131,10 @@ describe("workload-default-deny: unknown at preview", () => {
         expectUndecided(r, `depends on Ingress: ${D} (.spec.ingress unknown)`);
         assert.ok(!r.findings.some((f) => f.message.includes("Egress:")), r.findings.map((f) => f.message).join("\n"));
     });
+    it("every unknown part of a policy, and every policy that may deny, is listed", async () => {
+        const r = await runRule("workload-default-deny", [dep, deny("a", "d", { policyTypes: UNKNOWN, ingress: UNKNOWN }), deny("a", "e", { podSelector: UNKNOWN })]);
+        expectUndecided(r, `Ingress: ${D} (.spec.policyTypes, .spec.ingress unknown); NetworkPolicy a/e (resource "a-e") (.spec.podSelector unknown)`);
+    });
     it("an unknown policy does not matter when a known deny already selects the pods", async () => {
         expectClean(await runRule("workload-default-deny", [dep, deny("a", "d", {}), deny("a", "u", { policyTypes: UNKNOWN })]));
     });
