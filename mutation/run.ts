@@ -7,6 +7,7 @@
  * and the score still covers every folder measured.
  */
 import { spawnSync } from "child_process";
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { HELP_OPTION, oneOf, parseCli, UsageError, usageFailure } from "../policy-pack/cli-args";
@@ -31,7 +32,8 @@ Runs StrykerJS as stryker.config.json says (incremental: only mutants whose code
 since the last run are tested again), then prints the score per folder.
   --folder FOLDER   only this goal folder (${FOLDERS.join(", ")}), with its own incremental file;
                     its report is kept in ${FOLDER_REPORTS}/ and scored with the other folders'
-  --mutate PATTERN  only these files, as Stryker's --mutate (a glob, or file:line-line); default the four folders
+  --mutate PATTERN  only these files, as Stryker's --mutate (a glob, or file:line-line); default the four
+                    folders. Each pattern has its own incremental file and kept report
   --force           test every mutant again, ignoring the incremental file
   --ignore-static   skip static mutants (code run when a module loads): each needs a fresh process
                     and the whole suite, about 35 s apiece here; they are reported as Ignored
@@ -40,6 +42,17 @@ since the last run are tested again), then prints the score per folder.
 /** File name for a folder's report and incremental file: "policy-pack/rules/" -> "policy-pack-rules". */
 export function folderSlug(folder: string): string {
     return folder.replace(/\/$/, "").replace(/\//g, "-");
+}
+
+/**
+ * Where a run keeps its incremental file and its report: a folder's slug, `mutate-<hash of the
+ * pattern>` for a --mutate run (so runs of different file sets do not overwrite each other's
+ * incremental results), or `all` for a full run, which replaces every kept report.
+ */
+export function runTarget(values: { folder?: string; mutate?: string }): { name: string; replacesOthers: boolean } {
+    if (values.folder !== undefined) return { name: folderSlug(values.folder), replacesOthers: false };
+    if (values.mutate !== undefined) return { name: `mutate-${createHash("sha1").update(values.mutate).digest("hex").slice(0, 10)}`, replacesOthers: false };
+    return { name: "all", replacesOthers: true };
 }
 
 /** Stryker's --mutate for a goal folder: its TypeScript files, minus the config's exclusions under it. */
@@ -73,18 +86,18 @@ export function main(argv: readonly string[]): number {
         throw e;
     }
     const config = JSON.parse(fs.readFileSync(path.join(ROOT, "stryker.config.json"), "utf8")) as { mutate: string[] };
-    const args = folder === undefined
-        ? strykerArgs(cli.values)
-        : strykerArgs({ ...cli.values, mutate: folderMutate(folder, config.mutate), incrementalFile: path.join("out", "mutation", "incremental", `${folderSlug(folder)}.json`) });
+    const target = runTarget({ folder, mutate: cli.values.mutate });
+    const incrementalFile = target.replacesOthers ? undefined : path.join("out", "mutation", "incremental", `${target.name}.json`);
+    const args = strykerArgs({ ...cli.values, mutate: folder === undefined ? cli.values.mutate : folderMutate(folder, config.mutate), incrementalFile });
     const started = Date.now();
     const run = spawnSync(path.join(ROOT, "node_modules", ".bin", "stryker"), args, { stdio: "inherit", cwd: ROOT });
     console.log(`stryker: ${Math.round((Date.now() - started) / 1000)} s`);
     if (run.status !== 0) return run.status ?? 1;
-    // Keep this run's report with the folder it measured; a full run replaces every folder's.
+    // Keep this run's report under its target's name; a full run replaces every kept report.
     const kept = path.join(ROOT, FOLDER_REPORTS);
-    if (folder === undefined) fs.rmSync(kept, { recursive: true, force: true });
+    if (target.replacesOthers) fs.rmSync(kept, { recursive: true, force: true });
     fs.mkdirSync(kept, { recursive: true });
-    fs.copyFileSync(path.join(ROOT, REPORT), path.join(kept, `${folder === undefined ? "all" : folderSlug(folder)}.json`));
+    fs.copyFileSync(path.join(ROOT, REPORT), path.join(kept, `${target.name}.json`));
     const scores = scoreByFolder(JSON.parse(fs.readFileSync(path.join(ROOT, REPORT), "utf8")) as MutationReport);
     const record: RunRecord = {
         date: new Date(started).toISOString(),

@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { FOLDER_GOALS, formatText, main, meetsGoals, mergeReports, MutationReport, scoreByFolder } from "../mutation/score";
-import { folderMutate, folderSlug, main as runMain, strykerArgs } from "../mutation/run";
+import { folderMutate, folderSlug, main as runMain, runTarget, strykerArgs } from "../mutation/run";
 import { readRuns } from "../bench/mutation.bench";
 
 import { captureConsole as capture } from "./support/console";
@@ -96,6 +96,16 @@ describe("mutation score (npm run mutation)", () => {
         const both = await capture(() => runMain(["--folder", "plan/", "--mutate", "plan/a.ts"]));
         assert.strictEqual(both.code, 2);
         assert.match(both.err, /--folder and --mutate cannot be combined/);
+    });
+
+    it("each folder and each --mutate pattern keeps its own incremental file and report; only a full run replaces the others", () => {
+        assert.deepStrictEqual(runTarget({ folder: "plan/" }), { name: "plan", replacesOthers: false });
+        assert.deepStrictEqual(runTarget({}), { name: "all", replacesOthers: true });
+        const a = runTarget({ mutate: "policy-pack/rules/0[1-3]-*.ts" });
+        assert.match(a.name, /^mutate-[0-9a-f]{10}$/);
+        assert.strictEqual(a.replacesOthers, false);
+        assert.deepStrictEqual(runTarget({ mutate: "policy-pack/rules/0[1-3]-*.ts" }), a, "the same pattern, the same files");
+        assert.notStrictEqual(runTarget({ mutate: "policy-pack/rules/1*.ts" }).name, a.name);
     });
 
     it("merges per-folder reports, the later report winning for a file both have", () => {
