@@ -119,6 +119,7 @@ export const workloadDefaultDeny = stackRule({
         const undecided: string[] = [];
         const denies = [...(byNamespace.get(namespace) ?? []), ...anyNamespace];
         for (const dir of ["Ingress", "Egress"] as Direction[]) {
+            // `denies` holds this namespace's policies and those whose namespace is unknown.
             const verdicts = denies.map((d) => ({ d, v: and(and(d.namespace === undefined ? "maybe" : "yes", selects(d.selector, labels)), d.deny[dir]) }));
             if (verdicts.some((x) => x.v === "yes")) continue;
             const maybe = verdicts.filter((x) => x.v === "maybe");
