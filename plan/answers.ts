@@ -148,6 +148,18 @@ export function mockUserKubeconfig(clusterName: string, server: string): string 
     });
 }
 
+/** The `azure` format AKS returns for an Entra ID cluster: the client-go auth-provider plugin, removed in Kubernetes 1.26. */
+export function mockAuthProviderKubeconfig(clusterName: string, server: string): string {
+    return toYaml({
+        apiVersion: "v1",
+        kind: "Config",
+        clusters: [{ name: clusterName, cluster: { server } }],
+        contexts: [{ name: clusterName, context: { cluster: clusterName, user: `clusterUser_${clusterName}` } }],
+        "current-context": clusterName,
+        users: [{ name: `clusterUser_${clusterName}`, user: { "auth-provider": { name: "azure", config: { "apiserver-id": "6dae42f8-4368-4678-94ff-3960e28e3630", "tenant-id": MOCK_TENANT_ID } } } }],
+    });
+}
+
 /** The functions the program invokes, by token. Anything else is an error naming the token. */
 export const ANSWERED_INVOKES = [
     "azure-native:authorization:getClientConfig",
@@ -168,7 +180,10 @@ export function invokeAnswer(token: string, inputs: Record<string, unknown>, whe
             return { clientId: mockGuid("client"), objectId: mockGuid("object"), subscriptionId: MOCK_SUBSCRIPTION_ID, tenantId: MOCK_TENANT_ID };
         case "azure-native:containerservice:listManagedClusterUserCredentials": {
             const cluster = str(inputs.resourceName, "cluster");
-            const kubeconfig = mockUserKubeconfig(cluster, `https://${cluster}-${mockGuid(cluster).slice(0, 8)}.hcp.westeurope.azmk8s.io:443`);
+            const server = `https://${cluster}-${mockGuid(cluster).slice(0, 8)}.hcp.westeurope.azmk8s.io:443`;
+            // AKS answers the legacy auth-provider kubeconfig unless asked for format "exec" (@pulumi/azure-native
+            // listManagedClusterUserCredentials, `format`: "'azure' will return azure auth-provider kubeconfig").
+            const kubeconfig = inputs.format === "exec" ? mockUserKubeconfig(cluster, server) : mockAuthProviderKubeconfig(cluster, server);
             return { kubeconfigs: [{ name: "clusterUser", value: Buffer.from(kubeconfig).toString("base64") }] };
         }
         default:

@@ -18,6 +18,7 @@ interface RegisterRequest {
     getProtect(): boolean | undefined;
     getProvider(): string;
     getDependenciesList(): string[];
+    getIgnorechangesList(): string[];
     getObject(): Parameters<typeof pulumi.runtime.deserializeProperties>[0];
     getPropertydependenciesMap(): { forEach(cb: (value: { getUrnsList(): string[] }, key: string) => void): void };
 }
@@ -98,6 +99,7 @@ async function runOnce(stack: string, options: RunOptions): Promise<ProgramRun> 
                     propertyDependencies,
                     provider: req.getProvider() || undefined,
                     protect: req.getProtect() === true,
+                    ...(req.getIgnorechangesList().length > 0 ? { ignoreChanges: req.getIgnorechangesList() } : {}),
                     custom: req.getCustom(),
                 });
             }

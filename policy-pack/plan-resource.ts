@@ -19,6 +19,8 @@ export interface PlanResource {
     /** Provider reference (`urn::id`), when explicit. */
     provider?: string;
     protect: boolean;
+    /** Input properties whose changes the engine ignores after creation (the `ignoreChanges` option), when any. */
+    ignoreChanges?: string[];
     /** False for component resources. */
     custom: boolean;
 }

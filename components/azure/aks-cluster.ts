@@ -147,6 +147,12 @@ export function maintenanceWindows(windows: PlatformConfig["cluster"]["upgradeWi
 }
 
 /**
+ * The user-credentials format asked of AKS: `exec` (kubelogin) rather than `azure`, the auth-provider
+ * format (@pulumi/azure-native listManagedClusterUserCredentials, `format`).
+ */
+export const USER_KUBECONFIG_FORMAT = "exec";
+
+/**
  * Rewrites AKS's Entra ID (exec) kubeconfig to sign in with the Azure CLI's token, as
  * `kubelogin convert-kubeconfig -l azurecli` does: non-interactive, so `pulumi up` in CI works
  * after `az login`. Needs kubelogin on the PATH of the machine running Pulumi.
@@ -154,13 +160,21 @@ export function maintenanceWindows(windows: PlatformConfig["cluster"]["upgradeWi
 export function toAzureCliKubeconfig(kubeconfig: string): string {
     const doc = parseYaml(kubeconfig) as { users?: { name: string; user: { exec?: { args?: string[] } } }[] };
     for (const u of doc.users ?? []) {
+        // An auth-provider user is the `azure` format, whose client-go plugin is gone since Kubernetes 1.26.
         const args = u.user.exec?.args;
-        if (!args) continue;
+        if (!args) throw new Error(`kubeconfig user ${u.name} has no exec section (the legacy azure auth-provider format); ask AKS for format "exec"`);
         const i = args.indexOf("--server-id");
         if (i < 0 || i + 1 >= args.length) throw new Error(`kubeconfig user ${u.name}: exec args have no --server-id; is this an Entra ID cluster kubeconfig?`);
         u.user.exec = { ...u.user.exec, args: ["get-token", "--login", "azurecli", "--server-id", args[i + 1]] };
     }
     return toYaml(doc);
+}
+
+/** The first kubeconfig AKS lists (base64, exec format), ready for the Azure CLI sign-in. */
+export function userKubeconfig(kubeconfigs: readonly { value?: string }[]): string {
+    const value = kubeconfigs[0]?.value;
+    if (!value) throw new Error("AKS returned no user kubeconfig");
+    return toAzureCliKubeconfig(Buffer.from(value, "base64").toString("utf8"));
 }
 
 export interface AksClusterArgs {
@@ -261,13 +275,9 @@ export class AksCluster extends pulumi.ComponentResource {
         const credentials = containerservice.listManagedClusterUserCredentialsOutput({
             resourceGroupName: args.resourceGroupName,
             resourceName: cluster.name,
-            format: "exec",
+            format: USER_KUBECONFIG_FORMAT,
         }, { parent: this });
-        this.kubeconfig = pulumi.secret(credentials.kubeconfigs.apply((kcs) => {
-            const value = kcs[0]?.value;
-            if (!value) throw new Error("AKS returned no user kubeconfig");
-            return toAzureCliKubeconfig(Buffer.from(value, "base64").toString("utf8"));
-        }));
+        this.kubeconfig = pulumi.secret(credentials.kubeconfigs.apply(userKubeconfig));
         this.provider = new k8s.Provider(`${name}-k8s`, {
             kubeconfig: this.kubeconfig,
             enableServerSideApply: true,

@@ -2,6 +2,7 @@
 import * as assert from "assert";
 import type { PlanResource } from "../../policy-pack/plan-resource";
 import { at, ofType, one, stackRun } from "../support/runs";
+import { runProgram } from "../../plan/program";
 import { stackConfig } from "../networking/support";
 import {
     actionGroupSpec, alertPathSummary, checkManagedPrometheusSettings, dataCollectionEndpointSpec, dataCollectionRuleAssociationSpec,
@@ -145,8 +146,65 @@ describe("managed Prometheus (monitoring mode azure)", () => {
             assert.strictEqual(problem({ alertEmail: "x", actionGroupShortName: "" }).split("\n- ").length, 3);
         });
 
+        it("accepts an https webhook, a 12-character short name and a prefix that makes the endpoint name exactly 44", () => {
+            assert.strictEqual(problem({ alertWebhookUrl: "https://hooks.example.com/alerts/T0K3N" }), "");
+            assert.strictEqual(problem({ actionGroupShortName: "a".repeat(12) }), "");
+            const prefix = "p".repeat(44 - managedPrometheusNames("").dataCollectionEndpoint.length);
+            assert.strictEqual(managedPrometheusNames(prefix).dataCollectionEndpoint.length, 44);
+            assert.strictEqual(problem({ namePrefix: prefix }), "");
+        });
+
+        it("shows something other than the text of a webhook that is not a URL (it may be a token)", () => {
+            const shown = redactUrl("hooks.example.com/T0K3N");
+            assert.ok(shown.length > 0 && !shown.includes("T0K3N"), shown);
+        });
+
         it("redacts a URL to its scheme and host", () => {
             assert.strictEqual(redactUrl("https://user:pw@hooks.example.com:8443/a/b?token=x"), "https://hooks.example.com:8443/…");
+        });
+    });
+
+    describe("what Azure requires of the specs", () => {
+        it("every Azure name is distinct and carries the prefix", () => {
+            const names = managedPrometheusNames("platform-prod");
+            const all = [names.workspace, names.dataCollectionEndpoint, names.dataCollectionRule, names.association, names.actionGroup, ...ALERT_GROUPS.map(names.ruleGroup)];
+            assert.strictEqual(new Set(all).size, all.length);
+            for (const n of all) assert.ok(n.startsWith("platform-prod-") && n.length > "platform-prod-".length, n);
+        });
+
+        it("names the rule's data source (a DCR data source needs a unique, non-empty name)", () => {
+            const sources = at(dataCollectionRuleSpec(SETTINGS, IDS), "dataSources.prometheusForwarder") as { name?: string }[];
+            assert.strictEqual(sources.length, 1);
+            assert.ok((sources[0].name ?? "").length > 0);
+        });
+
+        it("names every receiver uniquely (names must be unique across all receivers within an action group) and uses the common schema", () => {
+            // @pulumi/azure-native types/input.d.ts, monitor EmailReceiver and WebhookReceiver `name`.
+            const spec = actionGroupSpec({ ...SETTINGS, alertWebhookUrl: "https://hooks.example.com/a" });
+            const receivers = [...list(spec.emailReceivers), ...list(spec.webhookReceivers)];
+            assert.strictEqual(receivers.length, 2);
+            const names = receivers.map((r) => String(r.name ?? ""));
+            assert.ok(names.every((n) => n.length > 0) && new Set(names).size === names.length, JSON.stringify(names));
+            for (const r of receivers) assert.strictEqual(r.useCommonAlertSchema, true);
+        });
+
+        it("labels each rule with its severity, annotates summary, description and runbook, and resolves it automatically", () => {
+            const groups = ruleGroupSpecs(SETTINGS, IDS);
+            const rules = groups.flatMap((g) => list(g.rules));
+            assert.strictEqual(rules.length, allAlertRules().length);
+            for (const source of allAlertRules()) {
+                const rule = rules.find((r) => r.alert === source.name);
+                assert.deepStrictEqual(rule?.labels, { severity: source.severity }, source.name);
+                assert.deepStrictEqual(rule?.annotations, { summary: source.summary, description: source.description, runbook_url: runbookUrl(source) }, source.name);
+                assert.strictEqual(at(rule, "resolveConfiguration.autoResolved"), true, source.name);
+                assert.match(String(at(rule, "resolveConfiguration.timeToResolve")), /^PT\d+M$/, source.name);
+            }
+        });
+
+        it("keeps a configured webhook URL secret in the state, and sends no webhook list without one", async () => {
+            const withHook = await runProgram("prod", { configOverrides: { "aks-platform:alertWebhookUrl": "https://hooks.example.com/alerts/T0K3N" } });
+            assert.strictEqual(one(withHook.resources, "azure-native:monitor:ActionGroup").props.webhookReceivers, "[secret]");
+            assert.strictEqual(one((await stackRun("prod")).resources, "azure-native:monitor:ActionGroup").props.webhookReceivers, undefined);
         });
     });
 
@@ -220,6 +278,27 @@ describe("managed Prometheus (monitoring mode azure)", () => {
             const text = alertPathSummary({ mode: "prometheus-operator", namePrefix: "p", clusterName: "c", prometheusSelectorLabels: { release: "kps" } });
             assert.match(text, /PrometheusRules cert-manager\/certificates-alerts, nginx-ingress\/ingress-alerts labelled release=kps/);
             assert.match(text, /ruleSelector matches release=kps/);
+        });
+
+        it("each mode opens with its name, one statement per line, every rule group and the rule count", () => {
+            const groups = ALERT_GROUPS.length;
+            const count = `${allAlertRules().length} alert rules in ${groups} groups`;
+            const azure = alertPathSummary({ mode: "azure", namePrefix: "platform-prod", clusterName: "c", alertEmail: "a@example.com" }).split("\n");
+            assert.match(azure[0], /^Monitoring mode: azure\b/);
+            assert.strictEqual(azure.length, 5 + groups);
+            assert.ok(azure[1].includes(count), azure[1]);
+            assert.ok(azure[1].endsWith(ALERT_GROUPS.map((g) => managedPrometheusNames("platform-prod").ruleGroup(g)).join(", ")), azure[1]);
+            assert.match(azure[azure.length - 1], /: e-mail a@example\.com$/, "no webhook when none is configured");
+            for (const g of ALERT_GROUPS) assert.ok(azure.some((l) => l.trim() === `${g.name}: ${g.rules.map((r) => r.name).join(", ")}`), g.name);
+
+            const operator = alertPathSummary({ mode: "prometheus-operator", namePrefix: "p", clusterName: "c", prometheusSelectorLabels: { release: "kps", team: "platform" } }).split("\n");
+            assert.match(operator[0], /^Monitoring mode: prometheus-operator$/);
+            assert.strictEqual(operator.length, 5 + groups);
+            assert.ok(operator[1].includes(count) && operator[1].endsWith("labelled release=kps,team=platform"), operator[1]);
+            assert.ok(operator.some((l) => l.startsWith("Scraped by:")) && operator.some((l) => l.startsWith("Notifies:")));
+
+            const none = alertPathSummary({ mode: "none", namePrefix: "p", clusterName: "c" }).split("\n");
+            assert.deepStrictEqual([none.length, none[0]], [2, "Monitoring mode: none"]);
         });
 
         it("none: says that nothing is evaluated", () => {
