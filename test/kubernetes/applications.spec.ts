@@ -144,3 +144,27 @@ describe("applications: what docs/add-an-application.md promises", () => {
         });
     });
 });
+
+describe("applications as the API server and the engine see them", () => {
+    it("each Deployment selects its own pod template by a non-empty selector (apps/v1 rejects an empty or mismatched one)", () => {
+        // k8s pkg/apis/apps/validation ValidateDeploymentSpec: selector required, non-empty, matching the template's labels.
+        const d = appManifests(APP, "letsencrypt-staging").deployment;
+        const selector = (at(d, "spec.selector.matchLabels") ?? {}) as Record<string, string>;
+        assert.ok(Object.keys(selector).length > 0);
+        const labels = (at(d, "spec.template.metadata.labels") ?? {}) as Record<string, string>;
+        for (const [k, v] of Object.entries(selector)) assert.strictEqual(labels[k], v, k);
+    });
+
+    for (const stack of STACKS) {
+        it(`${stack}: every app's Ingress waits for its Service, and only apps of two or more replicas get a PodDisruptionBudget`, async () => {
+            const run = await stackRun(stack);
+            for (const app of stackPlatformConfig(stack).apps) {
+                const inNs = (type: string): PlanResource[] => ofType(run.resources, type).filter((r) => at(r.props, "metadata.namespace") === app.name);
+                const [service] = inNs("kubernetes:core/v1:Service");
+                const [ingress] = inNs("kubernetes:networking.k8s.io/v1:Ingress");
+                assert.ok(service && ingress?.dependencies.includes(service.urn), app.name);
+                assert.strictEqual(inNs("kubernetes:policy/v1:PodDisruptionBudget").length, app.replicas >= 2 ? 1 : 0, app.name);
+            }
+        });
+    }
+});

@@ -50,6 +50,7 @@ describe("istio-csr (optional)", () => {
         assert.strictEqual(labels["pod-security.kubernetes.io/enforce-version"], "latest");
         assert.strictEqual(labels["aks-platform/managed"], "true");
         assert.strictEqual(labels["aks-platform/role"], "istio-csr");
+        assert.match(String(at(ns.props, "metadata.annotations.aks-platform/pod-security-reason")), /non-root/, "says why its pods pass restricted");
     });
 
     it("emits only objects that validate against their schemas", () => {

@@ -6,7 +6,7 @@ import { azmonitoringErrors, validateObject } from "../support/schema";
 import {
     AzurePodMonitor, DEFAULT_PROMETHEUS_OPERATOR_SELECTOR, managedPrometheusScrapes, prometheusRuleName, prometheusRules,
 } from "../../components/kubernetes/monitoring-specs";
-import { ALERT_GROUPS, allAlertRules, prometheusDuration, runbookUrl } from "../../components/kubernetes/alert-rules";
+import { ALERT_GROUPS, allAlertRules, isoDuration, prometheusDuration, runbookUrl } from "../../components/kubernetes/alert-rules";
 import { azureMonitor, certManager, nginxIngress } from "../../components/facts";
 
 const RULE = "kubernetes:monitoring.coreos.com/v1:PrometheusRule";
@@ -123,5 +123,36 @@ describe("monitoring: azure mode scrape objects", () => {
     it("scrapes every metric family the alerts use (cert-manager's for certificates, NGINX's for ingress)", () => {
         const scraped = new Set(monitors.map((m) => m.metadata.namespace));
         for (const group of ALERT_GROUPS) assert.ok(scraped.has(group.namespace), `${group.name}: nothing scrapes ${group.namespace}`);
+    });
+});
+
+describe("monitoring objects: labels, durations and relabelling as Prometheus applies them", () => {
+    /**
+     * One relabel rule with `action: drop`, as Prometheus applies it (prometheus/model/relabel/relabel.go):
+     * the source label values joined with ";" (the default separator), matched against the fully anchored regex.
+     */
+    const drops = (rule: { sourceLabels?: string[]; regex?: string; action?: string }, labels: Record<string, string>): boolean => {
+        const value = (rule.sourceLabels ?? []).map((l) => labels[l] ?? "").join(";");
+        return rule.action === "drop" && new RegExp(`^(?:${rule.regex ?? "(.*)"})$`).test(value);
+    };
+
+    it("the NGINX PodMonitor drops the latency histogram's buckets and keeps its count", () => {
+        const nginx = managedPrometheusScrapes().find((m) => m.metadata.namespace === nginxIngress.namespace);
+        const rules = (nginx?.spec.podMetricsEndpoints ?? []).flatMap((e) => e.metricRelabelings ?? []);
+        const dropped = (name: string): boolean => rules.some((r) => drops(r as { sourceLabels?: string[]; regex?: string; action?: string }, { __name__: name }));
+        assert.ok(dropped("nginx_ingress_controller_upstream_server_response_latency_ms_bucket"));
+        assert.ok(!dropped("nginx_ingress_controller_upstream_server_response_latency_ms_count"));
+    });
+
+    it("labels every PodMonitor and PrometheusRule as part of the platform", () => {
+        const objects = [...managedPrometheusScrapes(), ...prometheusRules({ release: "kps" })];
+        for (const o of objects) assert.strictEqual((o.metadata.labels ?? {})["app.kubernetes.io/part-of"], "aks-platform", o.metadata.name);
+    });
+
+    it("refuses negative alert durations and accepts zero", () => {
+        assert.throws(() => prometheusDuration(-5), /whole minutes, got -5/);
+        assert.throws(() => isoDuration(-5), /whole minutes, got -5/);
+        assert.strictEqual(isoDuration(0), "PT0M");
+        assert.strictEqual(prometheusDuration(0), "0m");
     });
 });
