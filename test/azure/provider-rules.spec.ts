@@ -37,6 +37,33 @@ describe("Azure's rules on what the Azure components send", () => {
         });
     });
 
+    describe("Azure names the program chooses (resource-name-rules, per resource provider)", () => {
+        // type -> the input holding the Azure name, and the rule for it.
+        const RULES: Record<string, { prop: string; rule: RegExp }> = {
+            "azure-native:resources:ResourceGroup": { prop: "resourceGroupName", rule: /^[-\w._()]{0,89}[-\w_()]$/ }, // 1-90, no trailing period
+            "azure-native:managedidentity:UserAssignedIdentity": { prop: "resourceName", rule: /^[A-Za-z0-9][A-Za-z0-9_-]{2,127}$/ }, // 3-128
+            "azure-native:network:PublicIPAddress": { prop: "publicIpAddressName", rule: /^[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,78}[A-Za-z0-9_])?$/ }, // 1-80
+            "azure-native:network:VirtualNetwork": { prop: "virtualNetworkName", rule: /^[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,62}[A-Za-z0-9_])$/ }, // 2-64
+            "azure-native:containerservice:ManagedCluster": { prop: "resourceName", rule: /^[A-Za-z0-9](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?$/ }, // 1-63
+        };
+        for (const stack of STACKS) {
+            it(`${stack}: each is valid, carries the stack's prefix, and is unique among its type`, async () => {
+                const run = await stackRun(stack);
+                const config = stackConfig(stack);
+                const prefix = `${config.namePrefix}-${config.environment}-`;
+                for (const [type, { prop, rule }] of Object.entries(RULES)) {
+                    const names = run.resources.filter((r) => r.type === type).map((r) => String(r.props[prop]));
+                    assert.ok(names.length > 0, type);
+                    for (const n of names) {
+                        assert.match(n, rule, `${type} ${n}`);
+                        assert.ok(n.startsWith(prefix) && n.length > prefix.length, `${type} ${n}`);
+                    }
+                    assert.strictEqual(new Set(names).size, names.length, type);
+                }
+            });
+        }
+    });
+
     describe("cluster spec", () => {
         const spec = (stack: string, overrides: Record<string, unknown> = {}) => clusterSpec(clusterSettings(stackConfig(stack, overrides)), IDS);
         const pools = (s: ReturnType<typeof spec>): Pool[] => s.agentPoolProfiles as Pool[];
