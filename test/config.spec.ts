@@ -191,6 +191,45 @@ describe("config: bad input gets a clear error naming key, value and fix", () =>
     });
 });
 
+/** Values exactly at the edge of each cross-key rule: each must pass, so a rule that is off by one fails here. */
+const EDGES: { why: string; base?: Record<string, unknown>; set: Record<string, unknown> }[] = [
+    { why: "pool minimum equal to its maximum", set: { systemPoolMinCount: 3, systemPoolMaxCount: 3, userPoolMinCount: 2, userPoolMaxCount: 2 } },
+    { why: "prod system pool of exactly two nodes", base: prod, set: { systemPoolMinCount: 2 } },
+    { why: "prod in exactly two zones", base: prod, set: { availabilityZones: ["1", "2"] } },
+    { why: "prod with exactly two cert-manager and two ingress replicas", base: prod, set: { certManagerReplicas: 2, ingressReplicas: 2 } },
+    { why: "prod on the SecurityPatch node OS channel", base: prod, set: { nodeOsUpgradeChannel: "SecurityPatch" } },
+    { why: "a /0 authorized range outside prod", set: { apiServerAuthorizedIpRanges: ["0.0.0.0/0"] } },
+    { why: "an API server subnet of exactly /28", set: { apiServerSubnetCidr: "10.10.4.0/28" } },
+    { why: "the DNS service IP on the first address of the Service CIDR", set: { dnsServiceIp: "10.0.0.0" } },
+    { why: "the DNS service IP on the last address of the Service CIDR", set: { dnsServiceIp: "10.0.255.255" } },
+    { why: "no parent zone at all (neither key set)", set: { dnsParentZoneName: undefined, dnsParentZoneResourceGroup: undefined } },
+    { why: "a CNAME zone that only ends like the platform zone's name", set: { dns01CnameZones: ["xdev.platform.example.com"] } },
+    { why: "istio-csr off with no mesh namespace", set: { istioCsrEnabled: false, istioMeshNamespaces: [] } },
+];
+
+describe("config: values exactly at a rule's edge are accepted", () => {
+    for (const c of EDGES) {
+        it(c.why, () => {
+            const raw: Record<string, unknown> = { ...(c.base ?? dev) };
+            for (const [k, v] of Object.entries(c.set)) {
+                if (v === undefined) delete raw[k];
+                else raw[k] = v;
+            }
+            assert.doesNotThrow(() => parseConfig(raw, "westeurope"));
+        });
+    }
+
+    it("a CNAME zone that contains the platform zone is refused too", () => {
+        const err = problemsAt({ ...dev, dns01CnameZones: ["example.com"] });
+        assert.ok(err.problems.some((p) => p.key === "dns01CnameZones[0]" && /not contain it/.test(p.message)), err.message);
+    });
+
+    it("a parent zone name without its resource group names the resource group as missing", () => {
+        const err = problemsAt({ ...dev, dnsParentZoneName: undefined });
+        assert.ok(err.problems.some((p) => p.key === "dnsParentZoneName" && /set together/.test(p.message)), err.message);
+    });
+});
+
 describe("config: values as the Pulumi CLI passes them (strings)", () => {
     // pulumi/pulumi sdk/nodejs/config.ts: every value reaches the program as a string; lists and maps as JSON.
     it("decodes integers, booleans, lists and maps by the key's schema type, and keeps what does not decode", () => {
