@@ -165,6 +165,9 @@ describe("applications as the API server and the engine see them", () => {
                 assert.ok(service && ingress?.dependencies.includes(service.urn), app.name);
                 assert.strictEqual(inNs("kubernetes:policy/v1:PodDisruptionBudget").length, app.replicas >= 2 ? 1 : 0, app.name);
             }
+            // The charts bring their own PDBs inside their releases: every PDB resource is an app's.
+            const expected = stackPlatformConfig(stack).apps.filter((a) => a.replicas >= 2).length;
+            assert.strictEqual(ofType(run.resources, "kubernetes:policy/v1:PodDisruptionBudget").length, expected);
         });
     }
 });

@@ -26,6 +26,10 @@ describe("issuer and certificate specs (cert-manager's rules)", () => {
         assert.strictEqual(withCname[1].dns01?.cnameStrategy, "Follow");
     });
 
+    it("each Let's Encrypt issuer is named as certificates and the `issuer` config key refer to it", () => {
+        for (const le of LETS_ENCRYPT_ENDPOINTS) assert.strictEqual(letsEncryptIssuer(le, "ops@example.com", []).metadata?.name, le.issuerName);
+    });
+
     it("each Let's Encrypt issuer keeps its ACME account key in a secret of its own", () => {
         const secrets = LETS_ENCRYPT_ENDPOINTS.map((le) => letsEncryptIssuer(le, "ops@example.com", acmeSolvers(DNS, [])).spec.acme?.privateKeySecretRef.name ?? "");
         assert.ok(secrets.every((s) => s.length > 0), JSON.stringify(secrets));
