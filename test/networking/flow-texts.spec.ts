@@ -45,7 +45,7 @@ describe("flow texts and names", () => {
 
     it("an app's declared egress becomes a flow per entry, named by its CIDR, port and lowercase protocol, distinct per CIDR", () => {
         const base = stackConfig("prod");
-        const app = { ...base.apps[0], egress: [{ cidr: "10.1.0.0/16", port: 5432, protocol: "TCP" as const }, { cidr: "101.0.0.0/16", port: 5432, protocol: "TCP" as const }] };
+        const app = { ...base.apps[0], egress: [{ cidr: "10.10.0.0/16", port: 5432, protocol: "TCP" as const }, { cidr: "101.0.0.0/16", port: 5432, protocol: "TCP" as const }] };
         const flows = platformFlows({ ...base, apps: [app] }).filter((f) => f.destination.kind === "cidr" && f.source.kind === "workload" && f.source.namespace === app.name);
         assert.strictEqual(flows.length, 2);
         assert.strictEqual(new Set(flows.map((f) => f.name)).size, 2);
