@@ -27,6 +27,16 @@ const dev = rawStack("dev").raw;
 const prod = rawStack("prod").raw;
 const app = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({ name: "a", image: "r.example.com/a:1", port: 8080, ...extra });
 
+/** A stack's raw config with keys set, or removed where the value is undefined. */
+function withSet(base: Record<string, unknown>, set: Record<string, unknown>): Record<string, unknown> {
+    const raw: Record<string, unknown> = { ...base };
+    for (const [k, v] of Object.entries(set)) {
+        if (v === undefined) delete raw[k];
+        else raw[k] = v;
+    }
+    return raw;
+}
+
 interface BadCase {
     why: string;
     base?: Record<string, unknown>;
@@ -136,11 +146,7 @@ const BAD: BadCase[] = [
 describe("config: bad input gets a clear error naming key, value and fix", () => {
     for (const c of BAD) {
         it(c.why, () => {
-            const raw: Record<string, unknown> = { ...(c.base ?? dev) };
-            for (const [k, v] of Object.entries(c.set)) {
-                if (v === undefined) delete raw[k];
-                else raw[k] = v;
-            }
+            const raw = withSet(c.base ?? dev, c.set);
             const err = problemsAt(raw);
             const problem = err.problems.find((p) => p.key === c.key);
             assert.ok(problem, `no problem for ${c.key}; got: ${err.problems.map((p) => `${p.key}: ${p.message}`).join("; ")}`);
@@ -210,11 +216,7 @@ const EDGES: { why: string; base?: Record<string, unknown>; set: Record<string, 
 describe("config: values exactly at a rule's edge are accepted", () => {
     for (const c of EDGES) {
         it(c.why, () => {
-            const raw: Record<string, unknown> = { ...(c.base ?? dev) };
-            for (const [k, v] of Object.entries(c.set)) {
-                if (v === undefined) delete raw[k];
-                else raw[k] = v;
-            }
+            const raw = withSet(c.base ?? dev, c.set);
             assert.doesNotThrow(() => parseConfig(raw, "westeurope"));
         });
     }
