@@ -18,13 +18,16 @@ const CLUSTER = "azure-native:containerservice:ManagedCluster";
 const IDS = { nodeSubnetId: "/sub/nodes", apiServerSubnetId: "/sub/apiserver", controlPlaneIdentityId: "/id/control-plane" };
 const values = (e: Record<string, string>): string[] => Object.values(e);
 
+/** Azure name rules used more than once (resource-name-rules): managedClusters 1-63, virtualNetworks 2-64. */
+const CLUSTER_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?$/;
+const VNET_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,62}[A-Za-z0-9_])$/;
+
 interface Pool { name: string; mode: string; osType: string; osSKU: string; availabilityZones?: string[]; upgradeSettings?: { maxSurge?: string }; enableAutoScaling?: boolean }
 
 describe("Azure's rules on what the Azure components send", () => {
     describe("cluster names (learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules, Microsoft.ContainerService)", () => {
         // managedClusters: 1-63 characters, alphanumerics, underscores and hyphens, starting and ending
         // alphanumeric. dnsPrefix (ManagedClusterProperties.dnsPrefix): 1-54, alphanumerics and hyphens, same ends.
-        const CLUSTER_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?$/;
         const DNS_PREFIX = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,52}[A-Za-z0-9])?$/;
         it("every stack's cluster name and DNS prefix are valid and distinct per environment", () => {
             const names = STACKS.map((stack) => clusterSettings(stackConfig(stack)));
@@ -43,8 +46,8 @@ describe("Azure's rules on what the Azure components send", () => {
             "azure-native:resources:ResourceGroup": { prop: "resourceGroupName", rule: /^[-\w._()]{0,89}[-\w_()]$/ }, // 1-90, no trailing period
             "azure-native:managedidentity:UserAssignedIdentity": { prop: "resourceName", rule: /^[A-Za-z0-9][A-Za-z0-9_-]{2,127}$/ }, // 3-128
             "azure-native:network:PublicIPAddress": { prop: "publicIpAddressName", rule: /^[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,78}[A-Za-z0-9_])?$/ }, // 1-80
-            "azure-native:network:VirtualNetwork": { prop: "virtualNetworkName", rule: /^[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,62}[A-Za-z0-9_])$/ }, // 2-64
-            "azure-native:containerservice:ManagedCluster": { prop: "resourceName", rule: /^[A-Za-z0-9](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?$/ }, // 1-63
+            "azure-native:network:VirtualNetwork": { prop: "virtualNetworkName", rule: VNET_NAME },
+            "azure-native:containerservice:ManagedCluster": { prop: "resourceName", rule: CLUSTER_NAME },
         };
         for (const stack of STACKS) {
             it(`${stack}: each is valid, carries the stack's prefix, and is unique among its type`, async () => {
@@ -190,7 +193,7 @@ describe("Azure's rules on what the Azure components send", () => {
                 const config = stackConfig(stack);
                 const vnet = one(run.resources, "azure-native:network:VirtualNetwork");
                 assert.deepStrictEqual(at(vnet.props, "addressSpace.addressPrefixes"), [config.network.vnetAddressSpace]);
-                assert.match(String(vnet.props.virtualNetworkName), /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}[A-Za-z0-9_]$/); // 2-64 (resource-name-rules, Microsoft.Network)
+                assert.match(String(vnet.props.virtualNetworkName), VNET_NAME);
                 const apiServer = run.resources.find((r) => r.type === "azure-native:network:Subnet" && r.props.subnetName === "apiserver");
                 const delegations = (apiServer?.props.delegations ?? []) as { name?: string }[];
                 assert.strictEqual(delegations.length, 1);
