@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { FOLDER_GOALS, formatText, main, meetsGoals, mergeReports, MutationReport, scoreByFolder } from "../mutation/score";
-import { folderMutate, folderSlug, main as runMain, runTarget, strykerArgs } from "../mutation/run";
+import { CHECKER_DIR, checkerTsconfig, folderMutate, folderSlug, main as runMain, runTarget, strykerArgs } from "../mutation/run";
 import { readRuns } from "../bench/mutation.bench";
 
 import { captureConsole as capture } from "./support/console";
@@ -83,6 +83,19 @@ describe("mutation score (npm run mutation)", () => {
         assert.deepStrictEqual(strykerArgs({ mutate: "components/**/*.ts", force: true }), ["run", "--mutate", "components/**/*.ts", "--force"]);
         assert.deepStrictEqual(strykerArgs({ mutate: "plan/**/*.ts", incrementalFile: "x.json" }), ["run", "--mutate", "plan/**/*.ts", "--incrementalFile", "x.json"]);
         assert.deepStrictEqual(strykerArgs({ "ignore-static": true }), ["run", "--ignoreStatic"]);
+        // Stryker's config file is its positional argument (stryker-cli: `stryker run [configFile]`).
+        assert.deepStrictEqual(strykerArgs({ configFile: "c.json", mutate: "plan/a.ts" }), ["run", "c.json", "--mutate", "plan/a.ts"]);
+    });
+
+    it("a --folder or --mutate run type-checks the mutated files and their imports only, with the project's compiler options", () => {
+        const root = path.join(__dirname, "..");
+        const ts = checkerTsconfig("plan/**/*.ts,!plan/main.ts,components/config/rules.ts:10-20");
+        assert.strictEqual(path.resolve(root, CHECKER_DIR, ts.extends), path.join(root, "tsconfig.json"));
+        assert.deepStrictEqual(
+            ts.include.map((p) => path.relative(root, path.resolve(root, CHECKER_DIR, p))),
+            ["plan/**/*.ts", "components/config/rules.ts"],
+            "exclusions are not roots, and a line range is not part of a file name",
+        );
     });
 
     it("--folder mutates that folder only, keeping the config's exclusions under it, with its own file name", async () => {
