@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ConfigError, decode, KeyDef, KEYS, parseConfig, PlatformConfig, PROJECT, RawConfig } from "../components/config";
-import { closest } from "../components/config/parse";
+import { closest, editDistance } from "../components/config/parse";
 import { projectKeys, readStackConfig, readStackDocument, StackFileError } from "../plan/stack-config";
 import { runProgram } from "../plan/program";
 
@@ -200,6 +200,129 @@ describe("config: bad input gets a clear error naming key, value and fix", () =>
         assert.strictEqual(closest("userPoolMaxCont", keys), "userPoolMaxCount");
         assert.strictEqual(closest("acmeEmial", keys), "acmeEmail");
         assert.strictEqual(closest("zzzzzz", keys), undefined);
+    });
+});
+
+describe("config: the parser's details", () => {
+    it("decodes numbers with a sign or a fraction, false, and JSON after leading spaces; passes typed values through", () => {
+        assert.strictEqual(decode("-2", "integer"), -2);
+        assert.strictEqual(decode("1.5", "number"), 1.5);
+        assert.strictEqual(decode("1.", "number"), "1.", "not a number as the CLI writes one: kept for the schema to refuse");
+        assert.strictEqual(decode("x3", "integer"), "x3");
+        assert.strictEqual(decode("false", "boolean"), false);
+        assert.deepStrictEqual(decode('  {"day":"Sunday"}', "object"), { day: "Sunday" });
+        assert.strictEqual(decode("a,b", "array"), "a,b", "only JSON text is decoded");
+        assert.strictEqual(decode(7, "string"), 7);
+    });
+
+    it("counts an adjacent transposition as one edit", () => {
+        assert.strictEqual(editDistance("ab", "ba"), 1);
+        assert.strictEqual(editDistance("kitten", "sitting"), 3);
+        assert.strictEqual(editDistance("", "abc"), 3);
+        assert.strictEqual(editDistance("abc", ""), 3);
+        assert.strictEqual(editDistance("same", "same"), 0);
+    });
+
+    it("suggests within a third of the name's length, an exact match ignoring case, or a name it prefixes", () => {
+        assert.strictEqual(closest("HOST", ["host", "port"]), "host");
+        assert.strictEqual(closest("abcdxy", ["abcdef"]), "abcdef", "two edits in six letters");
+        assert.strictEqual(closest("abcxyz", ["abcdef"]), undefined, "three edits in six letters");
+        assert.strictEqual(closest("ab", ["xy", "ax"]), "ax", "one edit is always close enough");
+        assert.strictEqual(closest("rep", ["replicas"]), "replicas", "a prefix of a known name");
+    });
+
+    it("shortens a long value in the message to 120 characters", () => {
+        const long = `${"a".repeat(200)}.example.com`;
+        const err = problemsAt({ ...dev, acmeEmail: long });
+        const line = err.message.split("\n").find((l) => l.includes("acmeEmail"));
+        assert.ok(line, err.message);
+        assert.ok(line.includes(`${JSON.stringify(long).slice(0, 117)}...:`), line);
+        assert.ok(!line.includes(long.slice(0, 130)), line);
+        assert.match(problemsAt({ ...dev, acmeEmail: "x" }).message, /acmeEmail = "x": /);
+        assert.match(problemsAt({ ...dev, acmeEmail: "x" }).message, /\(1 problem\):/);
+    });
+
+    it("judges an unknown environment's other keys by dev's defaults and rules, not prod's", () => {
+        const err = problemsAt(withSet(dev, { environment: "qa", systemPoolMinCount: 1, protectResources: false }));
+        assert.deepStrictEqual(err.problems.map((p) => p.key), ["environment"]);
+    });
+
+    it("skips a cross-key rule when one of its keys is already invalid, so the problem is reported once", () => {
+        const err = problemsAt(withSet(dev, { systemPoolMinCount: "two", systemPoolMaxCount: 3 }));
+        assert.deepStrictEqual(err.problems.map((p) => p.key), ["systemPoolMinCount"]);
+        const zone = problemsAt(withSet(dev, { dnsZoneName: "Bad_Zone" }));
+        assert.deepStrictEqual(zone.problems.map((p) => p.key), ["dnsZoneName"], "the parent-zone and app rules read dnsZoneName too");
+    });
+
+    it("takes an empty string as a value, and null as not set", () => {
+        assert.deepStrictEqual(problemsAt(withSet(dev, { acmeEmail: "" })).problems.map((p) => [p.key, p.value]), [["acmeEmail", ""]]);
+        assert.match(problemsAt(withSet(dev, { acmeEmail: null })).problems[0].message, /is required/);
+    });
+
+    it("names a missing field inside a list entry as required, with the list's known fields for an unknown one", () => {
+        const err = problemsAt(withSet(dev, { apps: [{ name: "a", port: 8080 }] }));
+        const missing = err.problems.find((p) => p.key === "apps[0].image");
+        assert.ok(missing, err.message);
+        assert.match(missing.message, /^is required: it /);
+        assert.strictEqual(missing.value, undefined);
+        const typo = problemsAt(withSet(dev, { clusterUpgradeWindow: { day: "Sunday", start: "02:00", colour: "red" } }));
+        const unknown = typo.problems.find((p) => p.key === "clusterUpgradeWindow.colour");
+        assert.ok(unknown, typo.message);
+        assert.strictEqual(unknown.value, "red");
+        assert.match(unknown.message, /^is not a known key \(known: day, start, durationHours, utcOffset\)$/);
+    });
+});
+
+/**
+ * Each syntax rule of a key, from both sides: values the real system takes must pass, near misses must
+ * not. Sources: AKS version format (`az aks get-versions`: major.minor.patch, no leading zeros), Azure VM
+ * size names (`Standard_` + size), Entra object ids (GUIDs), AKS planned maintenance (start "HH:mm",
+ * utcOffset "+HH:mm" from -12:00 to +14:00; learn.microsoft.com/azure/aks/planned-maintenance), the
+ * image reference grammar (distribution/reference regexp.go: lowercase path components, an optional
+ * registry port, tag up to 128 characters, sha256 digest of 64 hex digits), cert-manager's
+ * `--dns01-recursive-nameservers` (ip:port), Azure resource group names (1-90 of letters, digits,
+ * `-_.()`, not ending in `.`; learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules).
+ */
+const DIGEST = `@sha256:${"a".repeat(64)}`;
+const SYNTAX: { key: string; extra?: Record<string, unknown>; wrap?: (v: string) => unknown; accepts: string[]; refuses: string[] }[] = [
+    { key: "kubernetesVersion", accepts: ["1.35", "1.35.2", "1.0", "10.100.0"], refuses: ["01.35", "1.035", "1.35.", "1", "1.35.02", "x1.35", "1.35x", "1.35.2.1"] },
+    { key: "systemPoolVmSize", accepts: ["Standard_D4ds_v5", "Standard_B2s"], refuses: ["Standard_", "standard_D4ds_v5", "Standard_D4 ds", "xStandard_D4", "Standard_D4-v5"] },
+    { key: "clusterAdminGroupObjectIds", wrap: (v) => [v], accepts: ["0123abcd-0000-4000-8000-00000000000f", "0123ABCD-0000-4000-8000-00000000000F"], refuses: ["0123abcd-0000-4000-8000-00000000000", "0123abcd-0000-4000-8000-00000000000fa", "g123abcd-0000-4000-8000-00000000000f", "0123abcd00004000800000000000000f"] },
+    { key: "clusterUpgradeWindow", wrap: (v) => ({ day: "Sunday", start: v }), accepts: ["00:00", "23:59", "19:30", "09:05"], refuses: ["24:00", "2:00", "02:60", "002:00", "02:00x", "x02:00"] },
+    { key: "clusterUpgradeWindow", wrap: (v) => ({ day: "Sunday", start: "02:00", utcOffset: v }), accepts: ["+00:00", "-05:00", "+14:00", "+13:59", "-12:30", "+09:45"], refuses: ["+14:30", "00:00", "+15:00", "+5:00", "+05:60", "+05:00x", "x+05:00"] },
+    {
+        key: "apps",
+        extra: { demoApp: false },
+        wrap: (v) => [{ name: "a", image: v, port: 8080 }],
+        accepts: ["registry.example.com/team/app:1.2.3", "nginx:1.29", "localhost:5000/app:1", `r.example.com/a${DIGEST}`, `r.example.com/a:1${DIGEST}`, "r.example.com/my_app:v1", `r.example.com/a:${"t".repeat(128)}`],
+        refuses: ["R.example.com/a:1", "r.example.com/a:latest", "r.example.com/a", "r.example.com//a:1", "r.example.com/a:-1", "r.example.com/a@sha256:abc", `r.example.com/a:${"t".repeat(129)}`, "r.example.com/a_:1", "r.example.com/a:1 "],
+    },
+    { key: "recursiveNameservers", wrap: (v) => [v], accepts: ["1.1.1.1:53", "8.8.8.8:65535", "9.9.9.9:1"], refuses: ["1.1.1.1:0", "1.1.1.1:65536", "1.1.1.1:123456", "1.1.1:53", "[::1]:53", "1.1.1.1:53x", "x1.1.1.1:53", "1.1.1.1:"] },
+    { key: "dnsParentZoneResourceGroup", accepts: ["platform-prod-rg", "a(b)_c.d", "r".repeat(90)], refuses: ["rg.", "r".repeat(91), "rg name", "", "rg/x"] },
+    { key: "namePrefix", accepts: ["ab", "a1234567890b", "plat"], refuses: ["a", "1ab", "a12345678901b", "a-b", "Ab", "ab "] },
+    { key: "vnetAddressSpace", accepts: ["10.10.0.0/16"], refuses: ["10.10.0.1/16", "10.10.0.0/33", "fd00::/8", "10.10.0.0"] },
+    { key: "dnsServiceIp", accepts: ["10.0.0.10"], refuses: ["fd00::10", "10.0.0.256", "10.0.0"] },
+    { key: "alertWebhookUrl", extra: { monitoringMode: "azure" }, accepts: ["https://hooks.example.com/x"], refuses: ["http://hooks.example.com/x", "not a url", "ftp://hooks.example.com"] },
+    { key: "monitoringPodLabels", wrap: (v) => ({ app: v }), accepts: ["prometheus", "a.b_c-d"], refuses: ["-bad", "bad-", "a b", "x".repeat(64)] },
+];
+
+describe("config: each key's syntax, from both sides", () => {
+    for (const c of SYNTAX) {
+        it(`${c.key}${c.wrap ? ` (${JSON.stringify(c.wrap("V"))})` : ""}: accepts ${c.accepts.length}, refuses ${c.refuses.length}`, () => {
+            const raw = (v: string): Record<string, unknown> => withSet(dev, { ...c.extra, [c.key]: c.wrap ? c.wrap(v) : v });
+            for (const v of c.accepts) assert.doesNotThrow(() => parseConfig(raw(v), "westeurope"), `${c.key} should take ${JSON.stringify(v)}`);
+            for (const v of c.refuses) {
+                const err = problemsAt(raw(v));
+                assert.ok(err.problems.every((p) => p.key.startsWith(c.key)), `${JSON.stringify(v)}: ${err.message}`);
+            }
+        });
+    }
+
+    it("location: an Azure region name, lowercase without spaces", () => {
+        assert.doesNotThrow(() => parseConfig(dev, "eastus2"));
+        for (const bad of ["West Europe", "west-europe", "WestEurope", ""]) {
+            assert.ok(problemsAt(dev, bad).problems.some((p) => p.key === "azure-native:location"), bad);
+        }
     });
 });
 
