@@ -5,6 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import { ConfigError, decode, KeyDef, KEYS, parseConfig, PlatformConfig, PROJECT, RawConfig } from "../components/config";
 import { closest, editDistance } from "../components/config/parse";
+import { DEMO_APP, resolveHost } from "../components/config/types";
 import { projectKeys, readStackConfig, readStackDocument, StackFileError } from "../plan/stack-config";
 import { runProgram } from "../plan/program";
 
@@ -323,6 +324,39 @@ describe("config: each key's syntax, from both sides", () => {
         for (const bad of ["West Europe", "west-europe", "WestEurope", ""]) {
             assert.ok(problemsAt(dev, bad).problems.some((p) => p.key === "azure-native:location"), bad);
         }
+    });
+});
+
+describe("config: app hosts and the demo app", () => {
+    const zone = "dev.platform.example.com";
+    it("puts a host one label below the zone under the wildcard, and anything deeper or beside it outside", () => {
+        assert.deepStrictEqual(resolveHost("shop", undefined, zone, []), { host: `shop.${zone}`, certificate: "wildcard" });
+        assert.deepStrictEqual(resolveHost("shop", "store", zone, []), { host: `store.${zone}`, certificate: "wildcard" });
+        assert.deepStrictEqual(resolveHost("shop", `store.${zone}`, zone, []), { host: `store.${zone}`, certificate: "wildcard" });
+        assert.strictEqual(resolveHost("shop", `a.b.${zone}`, zone, []).certificate, "outside", "the wildcard covers one label only");
+        assert.strictEqual(resolveHost("shop", zone, zone, []).certificate, "outside", "the apex is not under *.zone");
+        assert.strictEqual(resolveHost("shop", `evil-${zone}`, zone, []).certificate, "outside", "a name that only ends like the zone");
+    });
+
+    it("gives a host inside a CNAME zone, or the CNAME zone itself, a certificate of its own", () => {
+        assert.deepStrictEqual(resolveHost("shop", "a.b.example.org", zone, ["example.net", "example.org"]), { host: "a.b.example.org", certificate: "dedicated" });
+        assert.strictEqual(resolveHost("shop", "example.org", zone, ["example.org"]).certificate, "dedicated");
+        assert.strictEqual(resolveHost("shop", "xexample.org", zone, ["example.org"]).certificate, "outside");
+    });
+
+    it("adds the demo app after the stack's apps, unless an app already takes its name", () => {
+        const withDemo = parseConfig(withSet(dev, { demoApp: true, apps: [app({ name: "shop", egress: [{ cidr: "10.1.0.0/24", port: 5432, protocol: "UDP" }] })] }), "westeurope");
+        assert.deepStrictEqual(withDemo.apps.map((a) => a.name), ["shop", DEMO_APP.name]);
+        assert.deepStrictEqual(withDemo.apps[0].egress, [{ cidr: "10.1.0.0/24", port: 5432, protocol: "UDP" }]);
+        assert.strictEqual(withDemo.apps[1].host, `${DEMO_APP.hostLabel}.${zone}`);
+        const taken = parseConfig(withSet(dev, { demoApp: true, apps: [app({ name: DEMO_APP.name, host: "mine" })] }), "westeurope");
+        assert.deepStrictEqual(taken.apps.map((a) => a.host), [`mine.${zone}`]);
+        assert.deepStrictEqual(parseConfig(withSet(dev, { demoApp: false }), "westeurope").apps, []);
+    });
+
+    it("gives the parent zone only when both its name and resource group are set", () => {
+        assert.deepStrictEqual(parseConfig(dev, "westeurope").dns.parentZone, { name: "platform.example.com", resourceGroupName: "platform-prod-rg" });
+        assert.strictEqual(parseConfig(withSet(dev, { dnsParentZoneName: undefined, dnsParentZoneResourceGroup: undefined }), "westeurope").dns.parentZone, undefined);
     });
 });
 
