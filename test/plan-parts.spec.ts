@@ -6,6 +6,7 @@ import { applyOrder, HELM_RELEASE, isManifest, manifestOf } from "../plan/manife
 import { platformPods, podObjects } from "../plan/workloads";
 import { stackPlatformConfig } from "../plan/stack-config";
 import { azureMonitor, istioCsr } from "../components/facts";
+import { externalEndpoints, probesFor, Reachability, renderReachabilityMermaid, renderReachabilityTable } from "../plan/reachability";
 
 function res(name: string, extra: Partial<PlanResource> = {}): PlanResource {
     return { type: "t:m:T", name, urn: `urn:${name}`, props: {}, dependencies: [], propertyDependencies: {}, protect: false, custom: true, ...extra };
@@ -99,6 +100,71 @@ describe("offline plan parts", () => {
                 metadata: { name: "p", namespace: "ns", labels: { a: "b" } },
                 spec: { containers: [{ name: "p", ports: [{ name: "web", containerPort: 8080, protocol: "TCP" }] }] },
             });
+        });
+    });
+
+    describe("the reachability matrix's inputs and pages", () => {
+        const dev = stackPlatformConfig("dev");
+        const shop = { name: "shop", image: "r.example.com/s:1", port: 8443, host: "shop.x", certificate: "wildcard" as const, replicas: 1, egress: [{ cidr: "10.20.0.0/24", port: 5432, protocol: "TCP" as const }, { cidr: "10.30.0.0/16", port: 53, protocol: "UDP" as const }] };
+
+        it("names a public client, each resolver, and the first address of each app egress range", () => {
+            const ext = externalEndpoints({ ...dev, acme: { ...dev.acme, recursiveNameservers: ["1.1.1.1:53", "9.9.9.9:53"] }, apps: [shop] });
+            assert.deepStrictEqual(ext, { internet: "203.0.113.10", "resolver-1.1.1.1": "1.1.1.1", "resolver-9.9.9.9": "9.9.9.9", "shop-egress-1": "10.20.0.1", "shop-egress-2": "10.30.0.1" });
+        });
+
+        it("probes the platform's ports, 6443 only with istio-csr, and each app's port and egress ports once", () => {
+            const keys = (c: typeof dev): string[] => probesFor(c).map((p) => `${p.port}/${p.protocol}`);
+            const base = keys({ ...dev, apps: [], istioCsr: { enabled: false, meshNamespaces: [] } });
+            assert.ok(!base.includes("6443/TCP"));
+            assert.ok(keys({ ...dev, apps: [], istioCsr: { enabled: true, meshNamespaces: ["istio-system"] } }).includes("6443/TCP"));
+            const withApps = keys({ ...dev, apps: [shop, { ...shop, name: "b" }], istioCsr: { enabled: false, meshNamespaces: [] } });
+            assert.deepStrictEqual(withApps.filter((k) => !base.includes(k)), ["8443/TCP", "5432/TCP"], "53/UDP is a platform probe already; each probe once");
+            assert.strictEqual(new Set(withApps).size, withApps.length);
+        });
+
+        const r: Reachability = {
+            probes: [{ port: 443, protocol: "TCP" }, { port: 53, protocol: "UDP" }],
+            endpoints: [{ id: "a/x", kind: "workload", namespace: "a" }, { id: "b/y", kind: "workload", namespace: "b" }, { id: "internet", kind: "external" }, { id: "dns", kind: "external" }],
+            managed: ["a/x", "b/y"],
+            allowed: [
+                { from: "a/x", to: "b/y", probes: ["443/TCP", "53/UDP"] },
+                { from: "a/x", to: "a/x", probes: ["443/TCP"] },
+                { from: "internet", to: "dns", probes: ["53/UDP"] },
+                { from: "internet", to: "b/y", probes: ["443/TCP"] },
+            ],
+            inconclusive: [{ from: "b/y", to: "internet", probes: ["443/TCP"] }],
+            warnings: ["w: cannot evaluate"],
+            namespaces: {},
+            netpolArgs: [],
+        };
+
+        it("tables the open pairs with a managed side (not an endpoint to itself), counting the pairs there are", () => {
+            const lines = renderReachabilityTable(r).split("\n");
+            assert.strictEqual(lines[0], "Probes: 443/TCP, 53/UDP. 2 managed workloads, 2 other endpoints.");
+            // 2 managed: 2*1 ordered pairs among them, plus 2*2*2 with an other endpoint.
+            assert.strictEqual(lines[1], "2 of the 10 ordered pairs with a managed workload on one side have an open probe, 1 an inconclusive one; every pair not listed is closed on every probe.");
+            assert.deepStrictEqual(lines.filter((l) => l.startsWith("| ") && !l.startsWith("| from") && !l.startsWith("| ---")), [
+                "| a/x | b/y | 443/TCP, 53/UDP |",
+                "| internet | b/y | 443/TCP |",
+                "| b/y | internet | 443/TCP |",
+            ]);
+            assert.ok(lines.includes("Inconclusive (the analyzer cannot decide them):") && lines.includes("- w: cannot evaluate"));
+            const quiet = renderReachabilityTable({ ...r, inconclusive: [], warnings: [] });
+            assert.ok(!/nconclusive|Warnings/.test(quiet), quiet);
+            assert.match(quiet, /have an open probe; every pair/);
+        });
+
+        it("draws one Mermaid edge per open pair shown, each endpoint declared once", () => {
+            const lines = renderReachabilityMermaid(r).split("\n");
+            assert.deepStrictEqual(lines, [
+                "flowchart LR",
+                '    e0["a/x"]',
+                '    e1["b/y"]',
+                '    e2["internet"]',
+                '    e0 -->|"443/TCP, 53/UDP"| e1',
+                '    e2 -->|"443/TCP"| e1',
+                "",
+            ]);
         });
     });
 });
