@@ -6,7 +6,9 @@ import { applyOrder, HELM_RELEASE, isManifest, manifestOf } from "../plan/manife
 import { platformPods, podObjects } from "../plan/workloads";
 import { stackPlatformConfig } from "../plan/stack-config";
 import { azureMonitor, istioCsr } from "../components/facts";
-import { externalEndpoints, probesFor, Reachability, renderReachabilityMermaid, renderReachabilityTable } from "../plan/reachability";
+import { externalEndpoints, probesFor, reachability, Reachability, renderReachabilityMermaid, renderReachabilityTable } from "../plan/reachability";
+import { managedNamespaces } from "../components/kubernetes/namespace-specs";
+import { stackRun } from "./support/runs";
 
 function res(name: string, extra: Partial<PlanResource> = {}): PlanResource {
     return { type: "t:m:T", name, urn: `urn:${name}`, props: {}, dependencies: [], propertyDependencies: {}, protect: false, custom: true, ...extra };
@@ -165,6 +167,32 @@ describe("offline plan parts", () => {
                 '    e2 -->|"443/TCP"| e1',
                 "",
             ]);
+        });
+    });
+
+    describe("the matrix's summaries (dev stack)", () => {
+        it("lists only pairs with a managed side, and sums each namespace's open and inconclusive cells across its border", async () => {
+            const config = stackPlatformConfig("dev");
+            const m = reachability(config, (await stackRun("dev")).resources);
+            const managedNs = new Set(managedNamespaces(config).map((n) => n.name));
+            const nsOf = new Map(m.endpoints.map((e) => [e.id, e.namespace]));
+            assert.deepStrictEqual(m.managed, m.endpoints.filter((e) => e.namespace !== undefined && managedNs.has(e.namespace)).map((e) => e.id));
+            const managed = new Set(m.managed);
+            for (const c of [...m.allowed, ...m.inconclusive]) assert.ok(managed.has(c.from) || managed.has(c.to), `${c.from} -> ${c.to}`);
+            assert.ok(m.allowed.length > 0 && m.endpoints.some((e) => e.namespace === undefined), "the dev stack has open cells and outside endpoints");
+            for (const [ns, sum] of Object.entries(m.namespaces)) {
+                const crossing = (dir: "from" | "to"): number =>
+                    m.allowed.filter((c) => nsOf.get(c[dir]) === ns && nsOf.get(c[dir === "from" ? "to" : "from"]) !== ns).reduce((n, c) => n + c.probes.length, 0);
+                assert.deepStrictEqual(sum, {
+                    endpoints: m.endpoints.filter((e) => e.namespace === ns).length,
+                    allowedIn: crossing("to"),
+                    allowedOut: crossing("from"),
+                    inconclusive: m.inconclusive.filter((c) => nsOf.get(c.from) === ns || nsOf.get(c.to) === ns).reduce((n, c) => n + c.probes.length, 0),
+                }, ns);
+            }
+            assert.ok(Object.values(m.namespaces).some((s) => s.allowedIn > 0) && Object.values(m.namespaces).some((s) => s.allowedOut > 0));
+            assert.deepStrictEqual(m.netpolArgs.slice(0, 4), ["--dataplane", "cilium", "--external", "internet=203.0.113.10"]);
+            assert.deepStrictEqual(m.netpolArgs.filter((a) => a !== "--external").slice(2), Object.entries(externalEndpoints(config)).map(([k, v]) => `${k}=${v}`));
         });
     });
 });
