@@ -6,7 +6,7 @@ import * as path from "path";
 import { ConfigError, decode, KeyDef, KEYS, parseConfig, PlatformConfig, PROJECT, RawConfig } from "../components/config";
 import { closest, editDistance } from "../components/config/parse";
 import { DEMO_APP, resolveHost } from "../components/config/types";
-import { projectKeys, readStackConfig, readStackDocument, StackFileError } from "../plan/stack-config";
+import { listStacks, projectKeys, readStackConfig, readStackDocument, StackFileError } from "../plan/stack-config";
 import { runProgram } from "../plan/program";
 
 /** A stack file's project keys as Pulumi hands them to the program: strings, structured values as JSON text. */
@@ -499,6 +499,33 @@ describe("stack files", () => {
         fs.writeFileSync(file, "config:\n  aks-platform:environment: dev\n    aks-platform:dnsZoneName: x.example.com\n");
         try {
             assert.throws(() => readStackDocument(file), (e: unknown) => e instanceof StackFileError && /Pulumi\.broken\.yaml:2:29: Nested mappings/.test(e.message));
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
+    it("reads an empty file as no config, and refuses a file or a config: section that is not a map", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stack-yaml-"));
+        const write = (name: string, text: string): string => {
+            const file = path.join(dir, `Pulumi.${name}.yaml`);
+            fs.writeFileSync(file, text);
+            return file;
+        };
+        try {
+            assert.deepStrictEqual(readStackDocument(write("empty", "")), {});
+            assert.deepStrictEqual(readStackDocument(write("noconfig", "config:\n")), { config: undefined });
+            assert.throws(() => readStackDocument(write("list", "- a\n")), /Pulumi\.list\.yaml: must be a YAML map with a config: section/);
+            assert.throws(() => readStackDocument(write("scalar", "hello\n")), /must be a YAML map/);
+            assert.throws(() => readStackDocument(write("cfglist", "config:\n  - a\n")), /Pulumi\.cfglist\.yaml: config: must be a map of keys to values/);
+            assert.throws(() => readStackDocument(write("cfgscalar", "config: x\n")), /config: must be a map/);
+            fs.writeFileSync(path.join(dir, "README.md"), "not a stack");
+            fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: x");
+            assert.deepStrictEqual(listStacks(dir), ["cfglist", "cfgscalar", "empty", "list", "noconfig", "scalar"]);
+            assert.throws(() => readStackConfig("qa", dir), (e: unknown) => e instanceof StackFileError && /no stack file .*Pulumi\.qa\.yaml; stacks: cfglist, cfgscalar, empty/.test(e.message));
+            write("typed", "config:\n  aks-platform:n: 3\n  aks-platform:on: true\n  aks-platform:list: [a, 1]\n  aks-platform:s: text\n  other:k: v\n");
+            const config = readStackConfig("typed", dir);
+            assert.deepStrictEqual(config, { "aks-platform:n": "3", "aks-platform:on": "true", "aks-platform:list": '["a",1]', "aks-platform:s": "text", "other:k": "v" });
+            assert.deepStrictEqual(projectKeys({ ...config, "azure-native:location": "westeurope" }), { raw: { n: "3", on: "true", list: '["a",1]', s: "text" }, location: "westeurope" });
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }
