@@ -9,6 +9,7 @@ import { azureMonitor, istioCsr } from "../components/facts";
 import { externalEndpoints, probesFor, reachability, Reachability, renderReachabilityMermaid, renderReachabilityTable } from "../plan/reachability";
 import { managedNamespaces } from "../components/kubernetes/namespace-specs";
 import { stackRun } from "./support/runs";
+import { azureResourceId, createdResource, kubernetesResourceId, MOCK_SUBSCRIPTION_ID, mockGuid } from "../plan/answers";
 
 function res(name: string, extra: Partial<PlanResource> = {}): PlanResource {
     return { type: "t:m:T", name, urn: `urn:${name}`, props: {}, dependencies: [], propertyDependencies: {}, protect: false, custom: true, ...extra };
@@ -193,6 +194,62 @@ describe("offline plan parts", () => {
             assert.ok(Object.values(m.namespaces).some((s) => s.allowedIn > 0) && Object.values(m.namespaces).some((s) => s.allowedOut > 0));
             assert.deepStrictEqual(m.netpolArgs.slice(0, 4), ["--dataplane", "cilium", "--external", "internet=203.0.113.10"]);
             assert.deepStrictEqual(m.netpolArgs.filter((a) => a !== "--external").slice(2), Object.entries(externalEndpoints(config)).map(([k, v]) => `${k}=${v}`));
+        });
+    });
+
+    describe("what the mocks answer (shaped like the real APIs')", () => {
+        it("derives stable version-4 GUIDs, one per seed", () => {
+            assert.match(mockGuid("a"), /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-8[0-9a-f]{3}-[0-9a-f]{12}$/);
+            assert.strictEqual(mockGuid("a"), mockGuid("a"));
+            assert.notStrictEqual(mockGuid("a"), mockGuid("b"));
+        });
+
+        // ARM resource ids: /subscriptions/{id}/resourceGroups/{rg}/providers/{namespace}/{type}/{name}[/{child type}/{child name}]
+        // (learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules; REST API reference of each type).
+        it("gives each Azure resource its ARM id: provider namespace, type path and names from the inputs", () => {
+            const sub = `/subscriptions/${MOCK_SUBSCRIPTION_ID}`;
+            const rg = `${sub}/resourceGroups/g/providers`;
+            const cases: [string, Record<string, unknown>, string][] = [
+                ["azure-native:resources:ResourceGroup", { resourceGroupName: "g" }, `${sub}/resourceGroups/g`],
+                ["azure-native:network:VirtualNetwork", { resourceGroupName: "g", virtualNetworkName: "v" }, `${rg}/Microsoft.Network/virtualNetworks/v`],
+                ["azure-native:network:Subnet", { resourceGroupName: "g", virtualNetworkName: "v", subnetName: "s" }, `${rg}/Microsoft.Network/virtualNetworks/v/subnets/s`],
+                ["azure-native:network:PublicIPAddress", { resourceGroupName: "g", publicIpAddressName: "ip" }, `${rg}/Microsoft.Network/publicIPAddresses/ip`],
+                ["azure-native:containerservice:ManagedCluster", { resourceGroupName: "g", resourceName: "c" }, `${rg}/Microsoft.ContainerService/managedClusters/c`],
+                ["azure-native:dns:Zone", { resourceGroupName: "g", zoneName: "z.example.com" }, `${rg}/Microsoft.Network/dnszones/z.example.com`],
+                ["azure-native:dns:RecordSet", { resourceGroupName: "g", zoneName: "z.example.com", recordType: "CAA", relativeRecordSetName: "@" }, `${rg}/Microsoft.Network/dnszones/z.example.com/CAA/@`],
+                ["azure-native:managedidentity:UserAssignedIdentity", { resourceGroupName: "g", resourceName: "id" }, `${rg}/Microsoft.ManagedIdentity/userAssignedIdentities/id`],
+                ["azure-native:managedidentity:FederatedIdentityCredential", { resourceGroupName: "g", resourceName: "id", federatedIdentityCredentialResourceName: "f" }, `${rg}/Microsoft.ManagedIdentity/userAssignedIdentities/id/federatedIdentityCredentials/f`],
+                ["azure-native:authorization:RoleAssignment", { scope: `${rg}/Microsoft.Network/dnszones/z` }, `${rg}/Microsoft.Network/dnszones/z/providers/Microsoft.Authorization/roleAssignments/${mockGuid("ra")}`],
+            ];
+            for (const [type, inputs, id] of cases) assert.strictEqual(azureResourceId(type, inputs, "ra"), id, type);
+            // Without a name input, the logical name; without a resource group, a placeholder one.
+            assert.strictEqual(azureResourceId("azure-native:network:VirtualNetwork", { virtualNetworkName: "" }, "logical"), `${sub}/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/logical`);
+        });
+
+        it("adds what Azure computes on create: cluster FQDN and OIDC issuer, identity ids, zone name servers, a public IP", () => {
+            const cluster = createdResource("azure-native:containerservice:ManagedCluster", { resourceGroupName: "g", resourceName: "c", dnsPrefix: "p", location: "eastus2", identity: { type: "SystemAssigned" } }, "cl").state;
+            assert.match(String(cluster.fqdn), /^p-[0-9a-f]{8}\.hcp\.eastus2\.azmk8s\.io$/);
+            assert.strictEqual(cluster.nodeResourceGroup, "MC_g_c_eastus2");
+            assert.match(String((cluster.oidcIssuerProfile as { issuerURL: string }).issuerURL), /^https:\/\/eastus2\.oic\.prod-aks\.azure\.com\/[0-9a-f-]{36}\/[0-9a-f-]{36}\/$/);
+            assert.deepStrictEqual(Object.keys(cluster.identity as object).sort(), ["principalId", "tenantId", "type"]);
+            const ip = String(createdResource("azure-native:network:PublicIPAddress", { publicIpAddressName: "ip" }, "ip").state.ipAddress);
+            assert.match(ip, /^20\.(\d+)\.(\d+)\.(\d+)$/);
+            assert.ok(ip.split(".").every((o) => Number(o) <= 255) && Number(ip.split(".")[3]) >= 1);
+            const zone = createdResource("azure-native:dns:Zone", { zoneName: "z.example.com" }, "z").state;
+            assert.strictEqual((zone.nameServers as string[]).length, 4);
+            for (const ns of zone.nameServers as string[]) assert.match(ns, /^ns[1-4]-0\d\.azure-dns\.(com|net|org|info)\.$/);
+            const identity = createdResource("azure-native:managedidentity:UserAssignedIdentity", { resourceName: "id" }, "id").state;
+            assert.notStrictEqual(identity.clientId, identity.principalId);
+        });
+
+        it("gives a Kubernetes object the API's id (namespace/name, or name when cluster-scoped) and an empty status", () => {
+            assert.strictEqual(kubernetesResourceId("kubernetes:core/v1:ConfigMap", { metadata: { namespace: "ns", name: "cm" } }, "l"), "ns/cm");
+            assert.strictEqual(kubernetesResourceId("kubernetes:core/v1:Namespace", { metadata: { name: "ns" } }, "l"), "ns");
+            assert.strictEqual(kubernetesResourceId("kubernetes:core/v1:Namespace", {}, "l"), "l");
+            assert.strictEqual(kubernetesResourceId("kubernetes:helm.sh/v3:Release", { namespace: "cm", name: "rel" }, "l"), "cm/rel");
+            assert.strictEqual(kubernetesResourceId("kubernetes:helm.sh/v3:Release", {}, "l"), "default/l");
+            assert.deepStrictEqual(createdResource("kubernetes:core/v1:Namespace", { metadata: { name: "ns" } }, "l").state, { metadata: { name: "ns" }, status: {} });
+            assert.deepStrictEqual(createdResource("random:index:RandomId", { a: 1 }, "r"), { id: "r-id", state: { a: 1 } });
         });
     });
 });
