@@ -31,6 +31,64 @@ const invalid: { name: string; object: Obj; field: string; reason: RegExp; optio
     { name: "CNP bad toCIDR", object: cnp("shop", "bad", { endpointSelector: {}, egress: [{ toCIDR: ["300.0.0.0/8"] }] }), field: "spec.egress[0].toCIDR[0]", reason: /invalid CIDR/, options: { dataplane: "cilium" } },
 ];
 
+const meta = { name: "bad", namespace: "shop" };
+const badPod = (spec: Obj, extra: Obj = {}): Obj => ({ apiVersion: "v1", kind: "Pod", metadata: { ...meta, ...extra }, spec });
+const workload = (kind: string, spec?: Obj): Obj => ({ apiVersion: kind === "CronJob" ? "batch/v1" : "apps/v1", kind, metadata: meta, ...(spec ? { spec } : {}) });
+const container = (c: Obj): Obj => ({ template: { metadata: {}, spec: { containers: [{ name: "c", ...c }] } } });
+
+/** More of what the API server refuses, each at its own field (k8s.io/kubernetes pkg/apis/*\/validation). */
+const invalidMore: { name: string; object: Obj; field: string; reason: RegExp; objectIs?: RegExp }[] = [
+    { name: "a peer that is not an object", object: ing({ from: ["web"] }), field: "spec.ingress[0].from[0]", reason: /^must be an object$/ },
+    { name: "an unknown peer field", object: ing({ from: [{ podSelectr: {} }] }), field: "spec.ingress[0].from[0].podSelectr", reason: /^unknown field \(a peer has podSelector, namespaceSelector or ipBlock\)$/ },
+    { name: "an ipBlock that is not an object", object: ing({ from: [{ ipBlock: "10.0.0.0/8" }] }), field: "spec.ingress[0].from[0].ipBlock", reason: /^must be an object$/ },
+    { name: "an ipBlock without a CIDR", object: ing({ from: [{ ipBlock: {} }] }), field: "spec.ingress[0].from[0].ipBlock.cidr", reason: /^is required$/ },
+    { name: "a CIDR that is not a string", object: ing({ from: [{ ipBlock: { cidr: 10 } }] }), field: "spec.ingress[0].from[0].ipBlock.cidr", reason: /^must be a CIDR string, got 10$/ },
+    { name: "a rule that is not an object", object: policy({ ingress: ["all"] }), field: "spec.ingress[0]", reason: /^must be an object$/ },
+    { name: "an unknown ingress rule field", object: ing({ form: [] }), field: "spec.ingress[0].form", reason: /^unknown field \(an ingress rule has from and ports\)$/ },
+    { name: "an egress rule with from", object: policy({ policyTypes: ["Egress"], egress: [{ from: [] }] }), field: "spec.egress[0].from", reason: /^unknown field \(an egress rule has to and ports\)$/ },
+    { name: "a port entry that is not an object", object: ing({ ports: [80] }), field: "spec.ingress[0].ports[0]", reason: /^must be an object$/ },
+    { name: "a policy type listed twice", object: policy({ policyTypes: ["Ingress", "Ingress"] }), field: "spec.policyTypes[1]", reason: /^duplicate value "Ingress"$/ },
+    { name: "an old apiVersion", object: { ...policy({}), apiVersion: "extensions/v1beta1" }, field: "apiVersion", reason: /^expected networking\.k8s\.io\/v1, got "extensions\/v1beta1"$/ },
+    { name: "a policy without a name", object: { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { namespace: "shop" }, spec: { podSelector: {} } }, field: "metadata.name", reason: /^is required$/, objectIs: /^NetworkPolicy shop\/<unnamed>$/ },
+    { name: "a policy without metadata", object: { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", spec: { podSelector: {} } }, field: "metadata", reason: /^is required$/, objectIs: /^NetworkPolicy <unnamed>$/ },
+    { name: "pod labels that are not a map", object: badPod({ containers: [] }, { labels: "app=web" }), field: "metadata.labels", reason: /^must be a map of strings$/ },
+    { name: "a pod label that is not a string", object: badPod({ containers: [] }, { labels: { replicas: 1 } }), field: 'metadata.labels["replicas"]', reason: /^label values must be strings, got 1 \(number\); quote it$/ },
+    { name: "containers that are not a list", object: badPod({ containers: "c" }), field: "spec.containers", reason: /^must be a list$/ },
+    { name: "a container that is not an object", object: badPod({ containers: ["c"] }), field: "spec.containers[0]", reason: /^must be an object$/ },
+    { name: "an init container port that is not an object", object: badPod({ containers: [], initContainers: [{ name: "i", ports: ["80"] }] }), field: "spec.initContainers[0].ports[0]", reason: /^must be an object$/ },
+    { name: "a port name that is not an IANA service name", object: badPod({ containers: [{ name: "c", ports: [{ name: "HTTP_1", containerPort: 80 }] }] }), field: "spec.containers[0].ports[0].name", reason: /^invalid port name "HTTP_1" \(IANA service name/ },
+    { name: "a pod IP that is not an address", object: { ...badPod({ containers: [] }), status: { podIP: "10.0.0.300" } }, field: "status.podIP", reason: /^invalid IP address "10\.0\.0\.300"$/ },
+    { name: "a second pod IP that is not an address", object: { ...badPod({ containers: [] }), status: { podIPs: [{ ip: "10.0.0.1" }, { ip: "nope" }] } }, field: "status.podIPs[1].ip", reason: /^invalid IP address "nope"$/ },
+    { name: "a Deployment without a spec", object: workload("Deployment"), field: "spec", reason: /^is required$/, objectIs: /^Deployment shop\/bad$/ },
+    { name: "a Deployment without a pod template", object: workload("Deployment", {}), field: "spec.template", reason: /^is required$/, objectIs: /^Deployment shop\/bad$/ },
+    { name: "a bad container in a Deployment", object: workload("Deployment", container({ ports: [{ containerPort: 0 }] })), field: "spec.template.spec.containers[0].ports[0].containerPort", reason: /between 1 and 65535/, objectIs: /^Deployment shop\/bad$/ },
+    { name: "a CronJob without a job spec", object: workload("CronJob", { schedule: "* * * * *", jobTemplate: {} }), field: "spec.jobTemplate.spec", reason: /^is required$/, objectIs: /^CronJob shop\/bad$/ },
+    { name: "a CronJob without a pod template", object: workload("CronJob", { jobTemplate: { spec: {} } }), field: "spec.jobTemplate.spec.template", reason: /^is required$/, objectIs: /^CronJob shop\/bad$/ },
+    { name: "a bad container in a CronJob", object: workload("CronJob", { jobTemplate: { spec: container({ ports: [{ containerPort: 70000 }] }) } }), field: "spec.jobTemplate.spec.template.spec.containers[0].ports[0].containerPort", reason: /between 1 and 65535/, objectIs: /^CronJob shop\/bad$/ },
+];
+
+describe("analysis: more invalid input, each at its field", () => {
+    for (const c of invalidMore) {
+        it(`rejects ${c.name}`, () => {
+            assert.throws(() => analyze([c.object]), (e: unknown) => {
+                assert.ok(e instanceof AnalysisError, `AnalysisError, got ${String(e)}`);
+                assert.match(e.object, c.objectIs ?? /^(NetworkPolicy|Pod) shop\/bad$/);
+                assert.strictEqual(e.field, c.field);
+                assert.match(e.reason, c.reason);
+                return true;
+            });
+        });
+    }
+
+    it("loadObjects names a List item that is not an object, and an object without a kind", () => {
+        assert.throws(() => loadObjects('{"kind":"List","items":[{"kind":"Pod"},"x"]}', "l.json"), (e: unknown) => e instanceof LoadError && e.message === "l.json document 1 item 2: expected a Kubernetes object, got string");
+        assert.throws(() => loadObjects("---\nkind: Pod\n---\nmetadata: {name: x}\n", "k.yaml"), (e: unknown) => e instanceof LoadError && e.message === 'k.yaml document 2: missing "kind"');
+        assert.throws(() => loadObjects("a: *nope\n", "alias.yaml"), (e: unknown) => e instanceof LoadError && /^alias\.yaml document 1: /.test(e.message));
+        assert.throws(() => loadObjects("7\n", "n.yaml"), (e: unknown) => e instanceof LoadError && / got number$/.test(e.message));
+        assert.throws(() => loadObjects("- 1\n", "l.yaml"), (e: unknown) => e instanceof LoadError && / got a list$/.test(e.message));
+    });
+});
+
 describe("analysis: invalid input", () => {
     for (const c of invalid) {
         it(`rejects ${c.name}, naming the object and the field`, () => {
