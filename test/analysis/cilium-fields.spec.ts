@@ -145,6 +145,34 @@ const cases: Case[] = [
         expect: { "9090/TCP": ["X X X", ". X X", ". . X"] },
         explains: [["a/web", "a/db", "9090/TCP", "CiliumNetworkPolicy a/two specs[0]"], ["a/db", "a/web", "9090/TCP", "CiliumNetworkPolicy a/two specs[1]"]],
     },
+    {
+        name: "toEntities world-ipv4 reaches IPv4 addresses outside the cluster only",
+        objects: [...base(), webOut([{ toEntities: ["world-ipv4"] }])],
+        options: cilium({ v4: "203.0.113.9", v6: "2001:db8::9" }),
+        endpoints: ["a/web", "a/db", "v4", "v6", "remote-node"],
+        expect: { "443/TCP": ["X . X . .", "X X X X X", "X X X X X", "X X X X X", "X X X X X"] },
+    },
+    {
+        name: "toEntities world-ipv6 reaches IPv6 addresses outside the cluster only",
+        objects: [...base(), webOut([{ toEntities: ["world-ipv6"] }])],
+        options: cilium({ v4: "203.0.113.9", v6: "2001:db8::9" }),
+        endpoints: ["a/web", "a/db", "v4", "v6"],
+        expect: { "443/TCP": ["X . . X", "X X X X", "X X X X", "X X X X"] },
+    },
+    {
+        name: "toEntities all reaches everything; cluster everything but the outside",
+        objects: [...base(), webOut([{ toEntities: ["all"] }]), cnp("b", "web-out", { endpointSelector: sel({ app: "web" }), egress: [{ toEntities: ["cluster"] }] })],
+        options: cilium({ outside: "203.0.113.9" }),
+        endpoints: ["a/web", "b/web", "kube-apiserver", "remote-node", "outside"],
+        expect: { "443/TCP": ["X X X X X", "X X X X .", "X X X X X", "X X X X X", "X X X X X"] },
+    },
+    {
+        name: "toEntities host, health, init, ingress and unmanaged match none of the modelled endpoints",
+        objects: [...base(), webOut([{ toEntities: ["host", "health", "init", "ingress", "unmanaged"] }])],
+        options: cilium({ outside: "203.0.113.9" }),
+        endpoints: ["a/web", "a/db", "kube-apiserver", "remote-node", "outside"],
+        expect: { "443/TCP": ["X . . . .", "X X X X X", "X X X X X", "X X X X X", "X X X X X"] },
+    },
 ];
 
 describe("analysis: CiliumNetworkPolicy fields (hand-written matrices)", () => {

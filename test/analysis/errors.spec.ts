@@ -65,6 +65,22 @@ const invalidMore: { name: string; object: Obj; field: string; reason: RegExp; o
     { name: "a CronJob without a job spec", object: workload("CronJob", { schedule: "* * * * *", jobTemplate: {} }), field: "spec.jobTemplate.spec", reason: /^is required$/, objectIs: /^CronJob shop\/bad$/ },
     { name: "a CronJob without a pod template", object: workload("CronJob", { jobTemplate: { spec: {} } }), field: "spec.jobTemplate.spec.template", reason: /^is required$/, objectIs: /^CronJob shop\/bad$/ },
     { name: "a bad container in a CronJob", object: workload("CronJob", { jobTemplate: { spec: container({ ports: [{ containerPort: 70000 }] }) } }), field: "spec.jobTemplate.spec.template.spec.containers[0].ports[0].containerPort", reason: /between 1 and 65535/, objectIs: /^CronJob shop\/bad$/ },
+    { name: "a selector that is not an object", object: policy({ podSelector: "app=web" }), field: "spec.podSelector", reason: /^must be a label selector object$/ },
+    { name: "an unknown selector field", object: policy({ podSelector: { matchLabel: {} } }), field: "spec.podSelector.matchLabel", reason: /^unknown field \(a label selector has matchLabels and matchExpressions\)$/ },
+    { name: "matchLabels that are not a map", object: policy({ podSelector: { matchLabels: ["app"] } }), field: "spec.podSelector.matchLabels", reason: /^must be a map of label keys to string values$/ },
+    { name: "an invalid label key", object: policy({ podSelector: { matchLabels: { "bad key": "x" } } }), field: 'spec.podSelector.matchLabels["bad key"]', reason: /^invalid label key "bad key"$/ },
+    { name: "an invalid label value", object: policy({ podSelector: { matchLabels: { app: "-x" } } }), field: 'spec.podSelector.matchLabels["app"]', reason: /^invalid label value "-x"$/ },
+    { name: "matchExpressions that are not a list", object: policy({ podSelector: { matchExpressions: {} } }), field: "spec.podSelector.matchExpressions", reason: /^must be a list$/ },
+    { name: "an expression that is not an object", object: policy({ podSelector: { matchExpressions: ["app"] } }), field: "spec.podSelector.matchExpressions[0]", reason: /^must be an object with key, operator and values$/ },
+    { name: "an expression without a key", object: policy({ podSelector: { matchExpressions: [{ operator: "Exists" }] } }), field: "spec.podSelector.matchExpressions[0].key", reason: /^is required$/ },
+    { name: "an expression with an empty key", object: policy({ podSelector: { matchExpressions: [{ key: "", operator: "Exists" }] } }), field: "spec.podSelector.matchExpressions[0].key", reason: /^is required$/ },
+    { name: "an unknown operator, listing the four", object: policy({ podSelector: { matchExpressions: [{ key: "a", operator: "in", values: ["x"] }] } }), field: "spec.podSelector.matchExpressions[0].operator", reason: /^unknown operator "in": must be one of In, NotIn, Exists, DoesNotExist$/ },
+    { name: "values that are not a list", object: policy({ podSelector: { matchExpressions: [{ key: "a", operator: "In", values: "x" }] } }), field: "spec.podSelector.matchExpressions[0].values", reason: /^must be a list of strings$/ },
+    { name: "a value that is not a string", object: policy({ podSelector: { matchExpressions: [{ key: "a", operator: "In", values: [1] }] } }), field: "spec.podSelector.matchExpressions[0].values[0]", reason: /^must be a string, got 1$/ },
+    { name: "an invalid value", object: policy({ podSelector: { matchExpressions: [{ key: "a", operator: "In", values: ["ok", "-x"] }] } }), field: "spec.podSelector.matchExpressions[0].values[1]", reason: /^invalid label value "-x"$/ },
+    { name: "NotIn without values", object: policy({ podSelector: { matchExpressions: [{ key: "a", operator: "NotIn", values: [] }] } }), field: "spec.podSelector.matchExpressions[0].values", reason: /^must be non-empty when operator is NotIn$/ },
+    { name: "DoesNotExist with values", object: policy({ podSelector: { matchExpressions: [{ key: "a", operator: "DoesNotExist", values: ["x"] }] } }), field: "spec.podSelector.matchExpressions[0].values", reason: /^must be empty when operator is DoesNotExist$/ },
+    { name: "an invalid expression key", object: policy({ podSelector: { matchExpressions: [{ key: "bad key", operator: "Exists" }] } }), field: "spec.podSelector.matchExpressions[0].key", reason: /^invalid label key "bad key"$/ },
 ];
 
 describe("analysis: more invalid input, each at its field", () => {
