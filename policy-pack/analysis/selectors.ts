@@ -151,7 +151,3 @@ export function namespaceMatches(sel: Selector, ns: NamespaceInfo): Tri {
     }
     return maybe ? "maybe" : "yes";
 }
-
-export function describeSelector(sel: Selector): string {
-    return sel.requirements.length === 0 ? "{} (everything)" : `{${sel.key}}`;
-}
