@@ -1,6 +1,7 @@
 /** Invalid objects get an AnalysisError naming the object and the field, as the API server would reject them. */
 import * as assert from "assert";
 import { AnalysisError, analyze, loadObjects, LoadError, parseProbe } from "../../policy-pack/analysis";
+import type { AnalyzerOptions } from "../../policy-pack/analysis";
 import { cnp, np, Obj, pod } from "./helpers";
 
 const policy = (spec: Obj): Obj => np("shop", "bad", { podSelector: {}, ...spec });
@@ -158,3 +159,40 @@ describe("analysis: invalid input", () => {
         assert.ok(a.notes.some((n) => /host networking/.test(n)));
     });
 });
+
+/** Inputs refused before or beside any policy: Namespace objects, CiliumNetworkPolicy defaults, the options. */
+const refused: { name: string; objects: unknown; options?: AnalyzerOptions; object: string; field: string; reason: string }[] = [
+    { name: "a Namespace without metadata", objects: [{ apiVersion: "v1", kind: "Namespace" }], object: "Namespace <unnamed>", field: "metadata", reason: "is required" },
+    { name: "a Namespace without a name", objects: [{ apiVersion: "v1", kind: "Namespace", metadata: { labels: {} } }], object: "Namespace <unnamed>", field: "metadata.name", reason: "is required" },
+    { name: "Namespace labels that are not a map", objects: [{ apiVersion: "v1", kind: "Namespace", metadata: { name: "shop", labels: ["team"] } }], object: "Namespace shop", field: "metadata.labels", reason: "must be a map of strings" },
+    { name: "a Namespace label that is not a string", objects: [{ apiVersion: "v1", kind: "Namespace", metadata: { name: "shop", labels: { team: 1 } } }], object: "Namespace shop", field: 'metadata.labels["team"]', reason: "label values must be strings, got 1 (number); quote it" },
+    { name: "enableDefaultDeny that is not an object", objects: [cnp("shop", "bad", { endpointSelector: {}, enableDefaultDeny: true })], options: { dataplane: "cilium" }, object: "CiliumNetworkPolicy shop/bad", field: "spec.enableDefaultDeny", reason: "must be an object with ingress and egress booleans" },
+    { name: "enableDefaultDeny.egress that is not a boolean", objects: [cnp("shop", "bad", { endpointSelector: {}, enableDefaultDeny: { ingress: true, egress: "no" } })], options: { dataplane: "cilium" }, object: "CiliumNetworkPolicy shop/bad", field: "spec.enableDefaultDeny.egress", reason: "must be a boolean" },
+    { name: "an unknown dataplane", objects: [], options: { dataplane: "calico" as "cilium" }, object: "options", field: "dataplane", reason: 'must be "kubernetes" or "cilium", got "calico"' },
+    { name: "objects that are not a list", objects: "kind: Pod", object: "input", field: "objects", reason: "must be a list of Kubernetes objects" },
+    { name: "a null object", objects: [null], object: "object 1", field: "", reason: "expected a Kubernetes object, got null" },
+    { name: "a list in place of an object", objects: [pod("shop/p", {}), []], object: "object 2", field: "", reason: "expected a Kubernetes object, got a list" },
+    { name: "a string in place of an object", objects: ["Pod"], object: "object 1", field: "", reason: "expected a Kubernetes object, got string" },
+    { name: "an API server address that is not one", objects: [], options: { dataplane: "cilium", apiServerIps: ["10.0.0.1", "api"] }, object: "options", field: "apiServerIps[1]", reason: 'invalid IP or CIDR "api"' },
+    { name: "an outside endpoint named like a pod", objects: [pod("shop/p", {})], options: { externals: { "shop/p": "203.0.113.9" } }, object: "options", field: 'externals["shop/p"]', reason: "the name is already used by another endpoint" },
+    { name: "an outside endpoint named remote-node on Cilium", objects: [], options: { dataplane: "cilium", externals: { "remote-node": "10.1.0.4" } }, object: "options", field: 'externals["remote-node"]', reason: "the name is already used by another endpoint" },
+];
+
+describe("analysis: refused inputs and options", () => {
+    for (const c of refused) {
+        it(`refuses ${c.name}`, () => {
+            assert.throws(() => analyze(c.objects as unknown[], c.options), (e: unknown) => {
+                assert.ok(e instanceof AnalysisError, `AnalysisError, got ${String(e)}`);
+                assert.deepStrictEqual([e.object, e.field, e.reason], [c.object, c.field, c.reason]);
+                return true;
+            });
+        });
+    }
+
+    it("takes the API server's address from an outside endpoint of its name on Cilium, once", () => {
+        const a = analyze([], { dataplane: "cilium", externals: { "kube-apiserver": "10.1.0.4" } });
+        assert.deepStrictEqual(a.endpoints.find((e) => e.id === "kube-apiserver")?.ips, ["10.1.0.4"]);
+        assert.strictEqual(a.endpoints.filter((e) => e.id === "kube-apiserver").length, 1);
+    });
+});
+
