@@ -1,7 +1,7 @@
 /** Invalid objects get an AnalysisError naming the object and the field, as the API server would reject them. */
 import * as assert from "assert";
 import { AnalysisError, analyze, loadObjects, LoadError, parseProbe } from "../../policy-pack/analysis";
-import type { AnalyzerOptions } from "../../policy-pack/analysis";
+import type { AnalyzerOptions, Probe } from "../../policy-pack/analysis";
 import { cnp, np, Obj, pod } from "./helpers";
 
 const policy = (spec: Obj): Obj => np("shop", "bad", { podSelector: {}, ...spec });
@@ -142,6 +142,16 @@ describe("analysis: invalid input", () => {
         assert.throws(() => analyze([], { externals: { x: "not-an-ip" } }), /externals\["x"\]: invalid CIDR or IP/);
         const a = analyze([pod("a/web", {})]);
         assert.throws(() => a.canReach("a/web", "a/nope", { port: 80, protocol: "TCP" }), /unknown destination endpoint "a\/nope"/);
+    });
+
+    it("names an unknown endpoint with the endpoints of the same name, and refuses a malformed probe object", () => {
+        const a = analyze([pod("a/web", {}), pod("b/web", {}), pod("a/db", {})]);
+        assert.throws(() => a.canReach("c/web", "a/db", { port: 80, protocol: "TCP" }), (e: unknown) => e instanceof Error && e.message === 'unknown source endpoint "c/web"; did you mean a/web, b/web? (pods are "namespace/name")');
+        assert.throws(() => a.canReach("a/web", "x/nothing", { port: 80, protocol: "TCP" }), (e: unknown) => e instanceof Error && e.message === 'unknown destination endpoint "x/nothing" (pods are "namespace/name")');
+        for (const bad of [{ port: 0, protocol: "TCP" }, { port: 80.5, protocol: "TCP" }, { port: 70000, protocol: "TCP" }, { port: 80, protocol: "ICMP" }]) {
+            assert.throws(() => a.canReach("a/web", "a/db", bad as Probe), /^Error: invalid probe .*: expected \{ port: 1-65535, protocol: TCP\|UDP\|SCTP \}$/, JSON.stringify(bad));
+        }
+        assert.deepStrictEqual(parseProbe("8080"), { port: 8080, protocol: "TCP" }, "TCP when no protocol is given");
     });
 
     it("parseProbe", () => {
