@@ -73,7 +73,9 @@ export const CHECKER_DIR = path.join("mutation", "checker");
  * types is not a compile error here; it is tested like any other (killed or reported as survived).
  */
 export function checkerTsconfig(mutate: string): { extends: string; include: string[] } {
-    const include = mutate.split(",").filter((p) => !p.startsWith("!")).map((p) => `../../${p.replace(/:\d+(-\d+)?$/, "")}`);
+    // TypeScript's include knows `*`, `?` and `**/` only: a character class widens to `*`.
+    const include = mutate.split(",").filter((p) => !p.startsWith("!"))
+        .map((p) => `../../${p.replace(/:\d+(-\d+)?$/, "").replace(/\[[^\]]*\]/g, "*").replace(/\*{2,}(?!\/)/g, "*")}`);
     return { extends: "../../tsconfig.json", include };
 }
 

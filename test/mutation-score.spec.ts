@@ -96,6 +96,9 @@ describe("mutation score (npm run mutation)", () => {
             ["plan/**/*.ts", "components/config/rules.ts"],
             "exclusions are not roots, and a line range is not part of a file name",
         );
+        // TypeScript's include has no character classes (tsconfig reference, "include"): a class widens to `*`.
+        assert.deepStrictEqual(checkerTsconfig("components/config/[iknpt]*.ts,plan/[a-c].ts,x/**/*.ts").include, ["../../components/config/*.ts", "../../plan/*.ts", "../../x/**/*.ts"]);
+
     });
 
     it("--folder mutates that folder only, keeping the config's exclusions under it, with its own file name", async () => {

@@ -13,7 +13,7 @@ import { k, resource, UNKNOWN } from "./helpers";
 
 const CFG: PackConfig = resolveConfig({ endpoints: {}, externals: {} });
 const asPolicy = (rs: unknown[]): PolicyResource[] => rs as PolicyResource[];
-const TCP80 = { port: 80, protocol: "TCP" };
+const TCP80 = { port: 80, protocol: "TCP" as const };
 
 async function model(rs: unknown[], cfg: PackConfig = CFG, options = {}) {
     const reasons: string[] = [];
@@ -94,10 +94,10 @@ describe("reachability model (lib/reach.ts)", () => {
             k.namespace("a"), k.deployment("a", "x", { app: "x" }), k.deployment("default", "web", { app: "web" }),
             resource("kubernetes:networking.k8s.io/v1:NetworkPolicy", "logical-np", { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: {}, spec: { podSelector: {}, policyTypes: ["Ingress"] } }),
         ]);
-        const v = m.analysis.canReach("a/x", "default/web", TCP80 as never);
+        const v = m.analysis.canReach("a/x", "default/web", TCP80);
         assert.strictEqual(v.status, "denied");
         assert.match(v.explanation.join("\n"), /NetworkPolicy default\/logical-np/);
-        assert.strictEqual(m.analysis.canReach("default/web", "a/x", TCP80 as never).status, "allowed", "only its namespace is isolated");
+        assert.strictEqual(m.analysis.canReach("default/web", "a/x", TCP80).status, "allowed", "only its namespace is isolated");
     });
 
     it("adds a label-less pod per stack namespace for 'every pod' checks, and config endpoints only where they exist", async () => {

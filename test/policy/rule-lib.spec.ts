@@ -7,7 +7,7 @@
  */
 import * as assert from "assert";
 import { UnknownValueError } from "@pulumi/policy";
-import type { PolicyResource, ResourceValidationArgs, StackValidationArgs } from "@pulumi/policy";
+import type { PolicyResource, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { pulumiTypeOfValidation, Reporter, resourceRule, stackRule, Undecided, withUnknownOutputs } from "../../policy-pack/rules/lib/rule";
 
 const meta = { name: "t", displayName: "T", description: "d", enforcementLevel: "mandatory" as const, severity: "high" as const, remediationSteps: "r" };
@@ -59,14 +59,14 @@ describe("rule building blocks (lib/rule.ts)", () => {
     it("a rule for one type names it, so the runtime skips every other type; a rule with a predicate does not", () => {
         const checked: string[] = [];
         const typed = resourceRule(meta, [], "kubernetes:core/v1:Service", (r) => { checked.push(r.name); });
-        const validate = typed.validateResource as (args: ResourceValidationArgs, report: () => void) => void;
+        const validate = (typed as ResourceValidationPolicy).validateResource as (args: ResourceValidationArgs, report: () => void) => void;
         assert.strictEqual(pulumiTypeOfValidation(validate), "kubernetes:core/v1:Service");
         const args = (type: string, name: string) => ({ type, name, urn: `urn:${name}`, props: {}, getConfig: () => ({}) }) as unknown as ResourceValidationArgs;
         validate(args("kubernetes:core/v1:Pod", "pod"), () => undefined);
         validate(args("kubernetes:core/v1:Service", "svc"), () => undefined);
         assert.deepStrictEqual(checked, ["svc"]);
         const byPredicate = resourceRule(meta, [], (t) => t.startsWith("kubernetes:"), () => undefined);
-        assert.strictEqual(pulumiTypeOfValidation(byPredicate.validateResource), undefined);
+        assert.strictEqual(pulumiTypeOfValidation((byPredicate as ResourceValidationPolicy).validateResource), undefined);
         assert.strictEqual(pulumiTypeOfValidation(Object.assign(() => undefined, { __pulumiType: "" })), undefined);
         assert.strictEqual(pulumiTypeOfValidation(null), undefined);
         assert.strictEqual(typed.url.endsWith("#t"), true);
@@ -88,7 +88,7 @@ describe("rule building blocks (lib/rule.ts)", () => {
 
     it("a stack rule reports what it could not decide about the stack itself under 'the stack'", async () => {
         const rule = stackRule(meta, [], () => { throw new UnknownValueError("04da6b54-80e4-46f7-96ec-b56ff0331ba9", [".x"]); });
-        const validate = rule.validateStack as (args: StackValidationArgs, report: () => void) => Promise<void>;
+        const validate = (rule as StackValidationPolicy).validateStack as (args: StackValidationArgs, report: () => void) => Promise<void>;
         await assert.rejects(validate({ resources: [], getConfig: () => ({}) } as unknown as StackValidationArgs, () => undefined), (e: unknown) => e instanceof Undecided && /^the stack: /.test(e.reasons[0]));
     });
 });
