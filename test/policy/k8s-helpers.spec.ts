@@ -6,6 +6,7 @@
  * (an object or Helm release without a namespace lands in `default`).
  */
 import * as assert from "assert";
+import { UnknownValueError } from "@pulumi/policy";
 import {
     arr, chartName, get, helmNamespace, isAzureType, matchesPattern, namespaceOf, obj, parsePortProto, podTemplateOf, ResourceLike,
     selectorMatches, selectsAll, strMap, subjectOf, T, UNKNOWN_SENTINELS, unknownPaths, withUnknowns,
@@ -36,6 +37,7 @@ describe("rules' readers (lib/k8s.ts)", () => {
         assert.strictEqual(selectorMatches(expr("In", "zone", ["a"]), labels), false, "In needs the label");
         assert.strictEqual(selectorMatches(expr("NotIn", "app", ["web"]), labels), false);
         assert.strictEqual(selectorMatches(expr("NotIn", "zone", ["a"]), labels), true, "NotIn matches a missing label");
+        assert.strictEqual(selectorMatches(expr("NotIn", "app", ["db"]), labels), true, "NotIn matches another value");
         assert.strictEqual(selectorMatches(expr("Exists", "tier"), labels), true);
         assert.strictEqual(selectorMatches(expr("Exists", "zone"), labels), false);
         assert.strictEqual(selectorMatches(expr("DoesNotExist", "zone"), labels), true);
@@ -68,6 +70,8 @@ describe("rules' readers (lib/k8s.ts)", () => {
         assert.strictEqual(subjectOf(res(T.networkPolicy, { kind: "NetworkPolicy", metadata: { name: "deny" } }, "n")).label, 'NetworkPolicy deny (resource "n")');
         assert.strictEqual(subjectOf(res("kubernetes:apps/v1:Deployment", { metadata: { name: UNKNOWN } }, "web")).label, 'Deployment "web"', "unknown name: the logical one, kind from the type");
         assert.strictEqual(subjectOf(res("azure-native:dns:Zone", {}, "zone")).label, 'Zone "zone"');
+        assert.strictEqual(subjectOf(res("azure-native:dns:Zone", { metadata: { name: "z" } }, "zone")).label, 'Zone "zone"', "only Kubernetes objects are named by metadata");
+        assert.strictEqual(subjectOf(res("kubernetes:example.com/v1:Widget", { kind: "Gadget", metadata: { name: "g", namespace: "n" } }, "w")).label, 'Gadget n/g (resource "w")', "the object's own kind first");
         assert.strictEqual(subjectOf(res(T.helmRelease, { name: "cm", namespace: "cert-manager" }, "rel")).label, 'Helm release cert-manager/cm (resource "rel")');
         assert.strictEqual(subjectOf(res(T.helmChartV4, {}, "chart")).label, 'Helm chart default/chart (resource "chart")');
     });
@@ -103,6 +107,22 @@ describe("rules' readers (lib/k8s.ts)", () => {
         assert.strictEqual(isAzureType("azure-native:dns:RecordSet", "dns", "Zone"), false);
         assert.strictEqual(isAzureType("azure-native:network:Zone", "dns", "Zone"), false);
         assert.strictEqual(isAzureType("azure:dns:Zone", "dns", "Zone"), false);
+        assert.strictEqual(isAzureType("xazure-native:dns:Zone", "dns", "Zone"), false, "anchored at the start");
+        assert.strictEqual(isAzureType("azure-native:dns:Zone:x", "dns", "Zone"), false, "anchored at the end");
+    });
+
+    it("reads through the runtime's proxy, a getter at a time, when it cannot get the raw object", () => {
+        const unknownGetter = { get x(): unknown { throw new UnknownValueError(UNKNOWN, [".x"]); }, y: [1, UNKNOWN], n: null };
+        assert.deepStrictEqual(unknownPaths(withUnknowns(unknownGetter)), [".x", ".y.1"]);
+        assert.strictEqual(get(withUnknowns(unknownGetter), "n"), null);
+        const broken = { get x(): unknown { throw new RangeError("bug"); } };
+        assert.throws(() => withUnknowns(broken), RangeError, "only unknown values are caught");
+        // With the proxy's special key, the raw target is read once (@pulumi/policy proxy.js getSpecialProxyTarget).
+        const target = { spec: { host: UNKNOWN } };
+        const proxied = { __getSpecialProxyTarget: target, get spec(): unknown { throw new Error("read through the target, not the proxy"); } };
+        assert.deepStrictEqual(unknownPaths(withUnknowns(proxied)), [".spec.host"]);
+        assert.deepStrictEqual(unknownPaths(withUnknowns({ __getSpecialProxyTarget: "not an object", a: UNKNOWN })), [".a"], "a special key that is not an object is plain data");
+        assert.strictEqual(withUnknowns(5), 5);
     });
 
     it("marks every unknown sentinel with its path, in plain data", () => {
