@@ -6,7 +6,10 @@
  * Issuer in the Ingress's namespace) and requests the names of `spec.tls[].hosts`
  * (cert-manager.io/docs/usage/ingress).
  */
-import { expectClean, expectViolations, k, runRule } from "./helpers";
+import * as assert from "assert";
+import type { PolicyResource } from "@pulumi/policy";
+import { certRequestOf, indexIssuers } from "../../policy-pack/rules/lib/issuers";
+import { expectClean, expectViolations, k, resource, runRule } from "./helpers";
 
 const PROD = "https://acme-v02.api.letsencrypt.org/directory";
 const STAGING = "https://acme-staging-v02.api.letsencrypt.org/directory";
@@ -39,5 +42,17 @@ describe("issuer lookup", () => {
         const cert = k.certificate("a", "c", { secretName: "s", dnsNames: ["x.example.com"], issuerRef: { name: "le", kind: "ClusterIssuer" } });
         const nsCert = k.certificate("a", "d", { secretName: "s", dnsNames: ["x.example.com"], issuerRef: { name: "le", kind: "Issuer" } });
         expectClean(await runRule("letsencrypt-environment", [asConfigMap(k.clusterIssuer("le", acme(PROD))), asConfigMap(k.issuer("a", "le", acme(PROD))), cert, nsCert]));
+    });
+
+    it("indexes only issuers with a name, and asks nothing of resources without an issuer to name", () => {
+        const guard = <X>(_r: unknown, f: () => X): X | undefined => f();
+        const nameless = resource("kubernetes:cert-manager.io/v1:ClusterIssuer", "ci", { metadata: {}, spec: acme(PROD) });
+        const idx = indexIssuers([nameless, k.clusterIssuer("le", acme(PROD))] as unknown as PolicyResource[], guard);
+        assert.deepStrictEqual([...idx.cluster.keys()], ["le"]);
+        const annotations = { "cert-manager.io/cluster-issuer": "le" };
+        const configMap = resource("kubernetes:core/v1:ConfigMap", "cm", { metadata: { name: "cm", namespace: "a", annotations } });
+        assert.strictEqual(certRequestOf(configMap, idx), undefined, "only Certificates and Ingresses request certificates");
+        const plain = resource("kubernetes:networking.k8s.io/v1:Ingress", "ing", { metadata: { name: "i", namespace: "a" }, spec: { tls: [{ hosts: ["x.example.com"] }] } });
+        assert.strictEqual(certRequestOf(plain, idx), undefined, "an Ingress without cert-manager's annotations asks for nothing");
     });
 });
