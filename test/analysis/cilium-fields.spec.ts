@@ -61,6 +61,14 @@ const cases: Case[] = [
         explains: [["a/web", "a/db", "53/UDP", "53/ANY"], ["a/web", "a/db", "53/UDP", "fromEndpoints[0] {app In web} in namespace a"]],
     },
     {
+        name: "a selector's requirements are named in one order, whatever order they are written in",
+        objects: [...base(), dbIn([{ fromEndpoints: [{ matchExpressions: [{ key: "tier", operator: "DoesNotExist" }, { key: "app", operator: "In", values: ["web", "api"] }] }] }])],
+        options: cilium(),
+        endpoints: E,
+        expect: { "9090/TCP": DB_FROM_A },
+        explains: [["a/web", "a/db", "9090/TCP", "fromEndpoints[0] {app In api,web && tier DoesNotExist"]],
+    },
+    {
         name: "fromEndpoints naming the namespace label reaches into that namespace only",
         objects: [...base(), dbIn([{ fromEndpoints: [{ matchLabels: { "k8s:io.kubernetes.pod.namespace": "b" } }] }])],
         options: cilium(),
