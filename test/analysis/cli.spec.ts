@@ -159,6 +159,12 @@ describe("analysis: netpol CLI", () => {
             [["matrix", f("cluster.yaml"), "--format", "yaml"], /--format must be text or json or table, not 'yaml'/],
             [["explain", f("cluster.yaml"), "--from", "a/b", "--to", "c/d", "--port", "80", "--format", "table"], /--format must be text or json, not 'table'/],
             [["matrix", f("cluster.yaml"), "--dataplane", "calico"], /--dataplane must be kubernetes or cilium/],
+            [["matrix", f("cluster.yaml"), "--external", "internet"], /--external expects NAME=CIDR, not 'internet'/],
+            [["matrix", f("cluster.yaml"), "--external", "=1.2.3.4"], /--external expects NAME=CIDR, not '=1\.2\.3\.4'/],
+            [["matrix", f("cluster.yaml"), "--external", "internet="], /--external expects NAME=CIDR, not 'internet='/],
+            [["matrix", f("cluster.yaml"), "--port", "80/TCP"], /--port is for explain; use --probe with matrix/],
+            [["explain", f("cluster.yaml"), "--from", "a/b", "--to", "c/d"], /explain needs --port PORT\/PROTOCOL/],
+            [["explain", f("cluster.yaml"), "--from", "a/b", "--to", "c/d", "--probe", "80/TCP,443/TCP"], /explain needs --port PORT\/PROTOCOL/],
         ] as [string[], RegExp][]) {
             const r = run(argv);
             assert.strictEqual(r.code, 2, argv.join(" "));
