@@ -11,8 +11,6 @@ import { generateStack } from "../bench/policy.bench";
 import { reachability } from "../plan/reachability";
 import { Captured, captureConsole } from "./support/console";
 import { stackRun } from "./support/runs";
-import { certManager, nginxIngress } from "../components/facts";
-import { policies } from "../policy-pack/rules";
 
 interface ReachabilityFile {
     probes: string[];
@@ -128,29 +126,6 @@ describe("offline plan (npm start)", () => {
             assert.deepStrictEqual(Object.keys(r.namespaces).sort(), ["cert-manager", "kube-system", "monitoring", "nginx-ingress", "storefront"]);
             assert.ok(text.split("\n").length < 5, "one line");
         });
-    });
-
-    it("writes each Helm release's values with the helm template command that renders the same chart", () => {
-        const values = (release: string): string => fs.readFileSync(path.join(outDir, "prod", "helm", `${release}.values.yaml`), "utf8");
-        const cm = values(certManager.releaseName).split("\n");
-        assert.strictEqual(cm[0], `# Values of Helm release ${certManager.releaseName} (${certManager.chart} ${certManager.version}) in namespace ${certManager.namespace}, exactly as pulumi up sends them.`);
-        // A chart from a repository needs --repo; an OCI chart is its own reference (helm.sh/docs/helm/helm_template).
-        assert.strictEqual(cm[1], `# Render the real chart with them: helm template ${certManager.releaseName} ${certManager.chart} --repo ${certManager.repository} --version ${certManager.version} --namespace ${certManager.namespace} -f ${certManager.releaseName}.values.yaml`);
-        const ngx = values(nginxIngress.releaseName).split("\n");
-        assert.strictEqual(ngx[1], `# Render the real chart with them: helm template ${nginxIngress.releaseName} ${nginxIngress.chart} --version ${nginxIngress.version} --namespace ${nginxIngress.namespace} -f ${nginxIngress.releaseName}.values.yaml`);
-        const parsed = parseAllDocuments(cm.join("\n"))[0].toJS() as { crds?: { enabled?: boolean } };
-        assert.strictEqual(parsed.crds?.enabled, true, "the values below the header are the release's YAML");
-    });
-
-    it("reports every rule in the policy report, with the count that pass", () => {
-        const report = JSON.parse(fs.readFileSync(path.join(outDir, "prod", "policy-report.json"), "utf8")) as { rules: { policy: string; status: string; messages: string[] }[]; mandatoryViolations: number };
-        assert.deepStrictEqual(report.rules.map((r) => r.policy), policies.map((p) => p.name));
-        const md = fs.readFileSync(path.join(outDir, "prod", "policy-report.md"), "utf8").split("\n");
-        assert.strictEqual(md[0], "# Policy report: prod");
-        const passing = report.rules.filter((r) => r.status === "pass").length;
-        assert.strictEqual(md[2], `${passing} of ${policies.length} rules pass; 0 mandatory violations.`);
-        assert.strictEqual(md.filter((l) => /^\| [a-z0-9-]+ \| (advisory|mandatory|remediate|disabled) \| (pass|fail|undecided) \|/.test(l)).length, policies.length);
-        for (const r of report.rules) assert.strictEqual(r.status === "pass", r.messages.length === 0, `${r.policy}: a rule passes exactly when it has nothing to say`);
     });
 
     it("prints the resource counts by type and the rules that do not pass, as text", async () => {
