@@ -5,7 +5,7 @@ import { countByType, renderTree } from "../plan/tree";
 import { applyOrder, HELM_RELEASE, isManifest, manifestOf } from "../plan/manifests";
 import { platformPods, podObjects } from "../plan/workloads";
 import { stackPlatformConfig } from "../plan/stack-config";
-import { azureMonitor, istioCsr } from "../components/facts";
+import { azureMonitor, certManager, istioCsr, nginxIngress } from "../components/facts";
 import { externalEndpoints, probesFor, reachability, Reachability, renderReachabilityMermaid, renderReachabilityTable } from "../plan/reachability";
 import { managedNamespaces } from "../components/kubernetes/namespace-specs";
 import { stackRun } from "./support/runs";
@@ -93,6 +93,28 @@ describe("offline plan parts", () => {
             assert.deepStrictEqual(mesh.filter((n) => !plain.includes(n)), [`${istioCsr.namespace}/cert-manager-istio-csr`, "istio-system/istiod", "mesh-b/istiod", `${azureMonitor.namespace}/ama-metrics`]);
             const prom = platformPods({ ...dev, monitoring: { ...dev.monitoring, namespace: "obs", podLabels: { app: "prom" } } }).find((p) => p.name === "prometheus");
             assert.deepStrictEqual([prom?.namespace, prom?.labels], ["obs", { app: "prom" }]);
+        });
+
+        it("gives each cert-manager pod the chart's labels, the release's instance label and its container ports (facts.ts, read from the chart's templates)", () => {
+            const pods = platformPods(stackPlatformConfig("dev"));
+            const pod = (name: string) => {
+                const p = pods.find((x) => x.name === name);
+                assert.ok(p, name);
+                return p;
+            };
+            const instance = { "app.kubernetes.io/instance": certManager.releaseName };
+            assert.deepStrictEqual(pod("cert-manager-controller").labels, { ...certManager.podLabels.controller, ...instance, ...certManager.workloadIdentityUseLabel });
+            assert.deepStrictEqual(pod("cert-manager-controller").ports, [certManager.ports.metrics, certManager.ports.controllerHealthz]);
+            assert.deepStrictEqual(pod("cert-manager-webhook").labels, { ...certManager.podLabels.webhook, ...instance });
+            assert.deepStrictEqual(pod("cert-manager-webhook").ports, [certManager.ports.webhookServing, certManager.ports.webhookHealthz, certManager.ports.metrics]);
+            assert.deepStrictEqual(pod("cert-manager-cainjector").labels, { ...certManager.podLabels.cainjector, ...instance });
+            assert.deepStrictEqual(pod("cert-manager-cainjector").ports, [certManager.ports.metrics]);
+            assert.deepStrictEqual(pod("cert-manager-startupapicheck").labels, { ...certManager.podLabels.startupApiCheck, ...instance });
+            assert.deepStrictEqual(pod("nginx-ingress-controller").labels, nginxIngress.podLabels(nginxIngress.releaseName));
+            assert.deepStrictEqual(pod("prometheus").ports, [{ name: "web", port: 9090, protocol: "TCP" }], "Prometheus's web port (prometheus-operator's default)");
+            const mesh = platformPods({ ...stackPlatformConfig("dev"), istioCsr: { enabled: true, meshNamespaces: ["istio-system"] } });
+            assert.deepStrictEqual(mesh.find((p) => p.name === "cert-manager-istio-csr")?.ports, [istioCsr.ports.grpc, istioCsr.ports.metrics]);
+            assert.deepStrictEqual(mesh.find((p) => p.name === "istiod")?.labels, { app: "istiod" }, "istiod's pods carry app: istiod (istio's discovery chart)");
         });
 
         it("writes each as a Pod with its labels and container ports, as kubectl shows one", () => {
