@@ -8,7 +8,7 @@
  */
 import * as assert from "assert";
 import { AnalysisError, analyze } from "../../policy-pack/analysis";
-import { Case, check, cnp, ns, Obj, pod } from "./helpers";
+import { Case, check, cilium, cnp, ns, Obj, pod, sel } from "./helpers";
 
 const base = (): Obj[] => [
     ns("a", { team: "x" }),
@@ -17,8 +17,6 @@ const base = (): Obj[] => [
     pod("a/db", { app: "db" }, [{ name: "http", port: 9090 }, { name: "dns", port: 53, protocol: "UDP" }], "10.0.1.2"),
     pod("b/web", { app: "web" }, [{ name: "http", port: 80 }], "10.0.2.1"),
 ];
-const cilium = (externals: Record<string, string> = {}): { dataplane: "cilium"; externals: Record<string, string> } => ({ dataplane: "cilium", externals });
-const sel = (labels: Record<string, string>): Obj => ({ matchLabels: labels });
 const dbIn = (ingress: unknown[]): Obj => cnp("a", "db-in", { endpointSelector: sel({ app: "db" }), ingress });
 const webOut = (egress: unknown[]): Obj => cnp("a", "web-out", { endpointSelector: sel({ app: "web" }), egress });
 const E = ["a/web", "a/db", "b/web"];

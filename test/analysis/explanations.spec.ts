@@ -4,7 +4,7 @@
  * destination's container ports), and the connections no policy governs. Grids by hand, as in
  * semantics.spec.ts.
  */
-import { Case, check, cnp, np, ns, Obj, pod } from "./helpers";
+import { Case, check, cnp, np, ns, Obj, pod, sel } from "./helpers";
 
 const base = (): Obj[] => [
     ns("a"),
@@ -12,7 +12,6 @@ const base = (): Obj[] => [
     pod("a/db", { app: "db" }, [{ name: "pg", port: 5432 }, { name: "dns", port: 53, protocol: "UDP" }], "10.0.1.2"),
     pod("a/bare", { app: "bare" }, [], "10.0.1.3"),
 ];
-const sel = (labels: Record<string, string>): Obj => ({ matchLabels: labels });
 const E = ["a/web", "a/db", "a/bare"];
 
 const cases: Case[] = [

@@ -22,6 +22,10 @@ export function pod(id: string, labels: Record<string, string>, ports: PortDecl[
 
 export const np = (namespace: string, name: string, spec: Obj): Obj => ({ apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name, namespace }, spec });
 export const cnp = (namespace: string, name: string, spec: Obj): Obj => ({ apiVersion: "cilium.io/v2", kind: "CiliumNetworkPolicy", metadata: { name, namespace }, spec });
+/** A label selector of exact labels. */
+export const sel = (labels: Record<string, string>): Obj => ({ matchLabels: labels });
+/** The analyzer's options for the Cilium dataplane, with named outside endpoints. */
+export const cilium = (externals: Record<string, string> = {}): { dataplane: "cilium"; externals: Record<string, string> } => ({ dataplane: "cilium", externals });
 
 export function probe(text: string): Probe {
     const [port, protocol] = text.split("/");

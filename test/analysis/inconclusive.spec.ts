@@ -6,10 +6,9 @@
  */
 import * as assert from "assert";
 import { analyze, UnknownValue } from "../../policy-pack/analysis";
-import { Case, check, cnp, np, ns, Obj, pod } from "./helpers";
+import { Case, check, cnp, np, ns, Obj, pod, sel } from "./helpers";
 
 const U = (path: string): UnknownValue => new UnknownValue(path);
-const sel = (labels: Record<string, string>): Obj => ({ matchLabels: labels });
 const E = ["a/web", "a/db", "b/web", "outside"];
 const base = (): Obj[] => [
     ns("a", { team: "x" }),

@@ -4,7 +4,7 @@
  * not produced by the code. Rows are sources, columns destinations, in `endpoints` order;
  * X = allowed, . = denied. Each cell is checked through matrix(), canReach() and the reference evaluator.
  */
-import { Case, check, cnp, np, ns, Obj, pod } from "./helpers";
+import { Case, check, cilium, cnp, np, ns, Obj, pod, sel } from "./helpers";
 
 const E = ["a/web", "a/db", "b/web", "b/client"];
 const base = (): Obj[] => [
@@ -21,7 +21,6 @@ const DB_CLOSED = ["X . X X", "X X X X", "X . X X", "X . X X"];
 /** a/db accepts a/web only. */
 const DB_FROM_A_WEB = ["X X X X", "X X X X", "X . X X", "X . X X"];
 const dbIngress = (ingress: unknown[], name = "db-in"): Obj => np("a", name, { podSelector: { matchLabels: { app: "db" } }, policyTypes: ["Ingress"], ingress });
-const sel = (labels: Record<string, string>): Obj => ({ matchLabels: labels });
 
 const cases: Case[] = [
     { name: "no policies: every pod reaches every pod", objects: base(), endpoints: E, expect: { "80/TCP": OPEN } },
@@ -322,7 +321,6 @@ const cases: Case[] = [
 
 // ---------------------------------------------------------------- Cilium mode
 
-const cilium = (externals: Record<string, string> = {}): { dataplane: "cilium"; externals: Record<string, string> } => ({ dataplane: "cilium", externals });
 const api443 = { toPorts: [{ ports: [{ port: "443", protocol: "TCP" }] }] };
 
 const ciliumCases: Case[] = [
