@@ -6,7 +6,7 @@
  * (an object or Helm release without a namespace lands in `default`).
  */
 import * as assert from "assert";
-import { UnknownValueError } from "@pulumi/policy";
+import { UnknownValueError } from "../../policy-pack/rules/lib/rule";
 import {
     arr, chartName, get, helmNamespace, isAzureType, matchesPattern, namespaceOf, obj, parsePortProto, podTemplateOf, ResourceLike,
     selectorMatches, selectsAll, strMap, subjectOf, T, UNKNOWN_SENTINELS, unknownPaths, withUnknowns,

@@ -6,9 +6,8 @@
  * all-unknown outputs (an empty map from the engine) read as undecided.
  */
 import * as assert from "assert";
-import { UnknownValueError } from "@pulumi/policy";
 import type { PolicyResource, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
-import { pulumiTypeOfValidation, Reporter, resourceRule, stackRule, Undecided, withUnknownOutputs } from "../../policy-pack/rules/lib/rule";
+import { pulumiTypeOfValidation, Reporter, resourceRule, stackRule, Undecided, UnknownValueError, withUnknownOutputs } from "../../policy-pack/rules/lib/rule";
 
 const meta = { name: "t", displayName: "T", description: "d", enforcementLevel: "mandatory" as const, severity: "high" as const, remediationSteps: "r" };
 

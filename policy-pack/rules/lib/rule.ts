@@ -22,6 +22,9 @@ import {
 } from "@pulumi/policy";
 import { README_URL } from "../../config";
 
+/** The runtime's class, as the pack resolves it (policy-pack/ may have its own node_modules, so callers outside it import it from here). */
+export { UnknownValueError };
+
 /** The runtime's sentinel for an unknown string (`@pulumi/policy`'s proxy checks against it). */
 export const UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"; // one of k8s.ts UNKNOWN_SENTINELS (the SDK's string sentinel)
 
