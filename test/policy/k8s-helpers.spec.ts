@@ -11,9 +11,9 @@ import {
     arr, chartName, get, helmNamespace, isAzureType, matchesPattern, namespaceOf, obj, parsePortProto, podTemplateOf, ResourceLike,
     selectorMatches, selectsAll, strMap, subjectOf, T, UNKNOWN_SENTINELS, unknownPaths, withUnknowns,
 } from "../../policy-pack/rules/lib/k8s";
+import { UNKNOWN } from "./helpers";
 
 const res = (type: string, props: Record<string, unknown>, name = "r"): ResourceLike => ({ type, name, urn: `urn:${name}`, props });
-const UNKNOWN = [...UNKNOWN_SENTINELS][0];
 
 describe("rules' readers (lib/k8s.ts)", () => {
     it("reads paths safely: a missing, null or scalar step gives undefined", () => {

@@ -16,11 +16,9 @@ const asPolicy = (rs: unknown[]): PolicyResource[] => rs as PolicyResource[];
 const TCP80 = { port: 80, protocol: "TCP" as const };
 
 async function model(rs: unknown[], cfg: PackConfig = CFG, options = {}) {
-    const reasons: string[] = [];
     const rep = new Reporter("test", () => undefined);
     const m = await buildModel(asPolicy(rs), cfg, rep, options);
-    reasons.push(...rep.undecidedReasonsList());
-    return { m, reasons };
+    return { m, reasons: rep.undecidedReasonsList() };
 }
 
 const workload = (type: string, props: Record<string, unknown>, name = "w"): unknown => resource(type, name, props);
