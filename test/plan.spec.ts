@@ -38,6 +38,19 @@ function capture(argv: string[]): Promise<Captured> {
 describe("offline plan (npm start)", () => {
     const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-spec-"));
     after(() => fs.rmSync(outDir, { recursive: true, force: true }));
+    let runs = 0;
+
+    /**
+     * Plans prod into a fresh folder and returns the path of one of its files. Each test that reads
+     * the plan's files plans them itself (0.4 s), so that a test's coverage (and so the mutants
+     * Stryker runs it against) includes the code that wrote what it reads.
+     */
+    async function planProd(): Promise<(file: string) => string> {
+        const dir = path.join(outDir, `run-${runs++}`);
+        const r = await capture(["--stack", "prod", "--out", dir, "--format", "json"]);
+        assert.strictEqual(r.code, 0, r.err);
+        return (file) => path.join(dir, "prod", file);
+    }
 
     it("writes the whole plan for prod and reports it as one JSON document", async () => {
         const r = await capture(["--stack", "prod", "--out", outDir, "--format", "json"]);
@@ -54,12 +67,17 @@ describe("offline plan (npm start)", () => {
     });
 
     describe("reachability: the plan's matrix, compact and reproducible with netpol", () => {
-        const read = (): ReachabilityFile => JSON.parse(fs.readFileSync(path.join(outDir, "prod", "reachability.json"), "utf8")) as ReachabilityFile;
-        const files = (r: ReachabilityFile): string[] => r.reproduce.files.map((f) => path.join(outDir, "prod", f));
+        /** The plan's reachability.json, freshly planned, and its reproduce files as paths. */
+        async function read(): Promise<ReachabilityFile & { paths: string[]; text: string }> {
+            const file = await planProd();
+            const text = fs.readFileSync(file("reachability.json"), "utf8");
+            const r = JSON.parse(text) as ReachabilityFile;
+            return { ...r, paths: r.reproduce.files.map(file), text };
+        }
 
-        it("netpol matrix on endpoints.yaml + manifests.yaml gives every cell the file records (allowed, inconclusive, and denied where not listed) for every pair with a managed side", () => {
-            const r = read();
-            const m = runNetpol(["matrix", ...files(r), ...r.reproduce.args, ...r.probes.flatMap((p) => ["--probe", p]), "--format", "json"]);
+        it("netpol matrix on endpoints.yaml + manifests.yaml gives every cell the file records (allowed, inconclusive, and denied where not listed) for every pair with a managed side", async () => {
+            const r = await read();
+            const m = runNetpol(["matrix", ...r.paths, ...r.reproduce.args, ...r.probes.flatMap((p) => ["--probe", p]), "--format", "json"]);
             assert.strictEqual(m.code, 0, m.err);
             const matrix = (JSON.parse(m.out) as { matrix: Record<string, Record<string, Record<string, string>>> }).matrix;
             const listed = new Map<string, string>();
@@ -79,8 +97,8 @@ describe("offline plan (npm start)", () => {
             assert.ok(cells > 1000 && r.allowed.length > 20, `${cells} cells, ${r.allowed.length} allowed pairs`);
         });
 
-        it("netpol explain reproduces sampled cells with the right exit code (0 allowed, 1 denied)", () => {
-            const r = read();
+        it("netpol explain reproduces sampled cells with the right exit code (0 allowed, 1 denied)", async () => {
+            const r = await read();
             const allowed = r.allowed.filter((_, i) => i % 7 === 0).map((c) => ({ from: c.from, to: c.to, probe: c.probes[0], code: 0 }));
             const open = new Set(r.allowed.flatMap((c) => c.probes.map((p) => `${p} ${c.from} ${c.to}`)));
             const managed = new Set(r.managed);
@@ -92,14 +110,14 @@ describe("offline plan (npm start)", () => {
             });
             assert.ok(allowed.length >= 5 && denied.length >= 3, `${allowed.length} allowed, ${denied.length} denied samples`);
             for (const c of [...allowed, ...denied]) {
-                const e = runNetpol(["explain", ...files(r), ...r.reproduce.args, "--from", c.from, "--to", c.to, "--port", c.probe]);
+                const e = runNetpol(["explain", ...r.paths, ...r.reproduce.args, "--from", c.from, "--to", c.to, "--port", c.probe]);
                 assert.strictEqual(e.code, c.code, `${c.from} -> ${c.to} ${c.probe}: ${e.out}${e.err}`);
             }
             assert.match(r.reproduce.command, /^npm run -s netpol -- explain out\/prod\/endpoints\.yaml out\/prod\/manifests\.yaml --dataplane cilium --external internet=/);
         });
 
-        it("the webhook's serving port is open from the remote-node identity (and the API server, which arrives as it) and closed to everything else", () => {
-            const r = read();
+        it("the webhook's serving port is open from the remote-node identity (and the API server, which arrives as it) and closed to everything else", async () => {
+            const r = await read();
             const webhook = "cert-manager/cert-manager-webhook";
             const from = r.allowed.filter((c) => c.to === webhook && c.from !== webhook && c.probes.includes("10250/TCP")).map((c) => c.from).sort();
             assert.deepStrictEqual(from, ["kube-apiserver", "remote-node"]);
@@ -119,9 +137,9 @@ describe("offline plan (npm start)", () => {
             assert.ok(large.bytes < 2.3 * small.bytes, `${small.bytes} -> ${large.bytes} bytes`);
         });
 
-        it("is written compactly: open cells by pair, per-namespace summaries, no per-cell object", () => {
-            const text = fs.readFileSync(path.join(outDir, "prod", "reachability.json"), "utf8");
-            const r = read();
+        it("is written compactly: open cells by pair, per-namespace summaries, no per-cell object", async () => {
+            const r = await read();
+            const text = r.text;
             assert.strictEqual((JSON.parse(text) as { matrix?: unknown }).matrix, undefined);
             assert.deepStrictEqual(Object.keys(r.namespaces).sort(), ["cert-manager", "kube-system", "monitoring", "nginx-ingress", "storefront"]);
             assert.ok(text.split("\n").length < 5, "one line");
@@ -143,8 +161,9 @@ describe("offline plan (npm start)", () => {
         assert.match(r.out, /\n(Policies: every rule passes\.|Policies not passing:\n( {2}[a-z0-9-]+: (fail|undecided)\n)+)/);
     });
 
-    it("writes manifests as multi-document YAML with namespaces before what lives in them", () => {
-        const docs = parseAllDocuments(fs.readFileSync(path.join(outDir, "prod", "manifests.yaml"), "utf8")).map((d) => d.toJS() as { kind: string; metadata: { name: string; namespace?: string } });
+    it("writes manifests as multi-document YAML with namespaces before what lives in them", async () => {
+        const file = await planProd();
+        const docs = parseAllDocuments(fs.readFileSync(file("manifests.yaml"), "utf8")).map((d) => d.toJS() as { kind: string; metadata: { name: string; namespace?: string } });
         const firstUse = new Map<string, number>();
         docs.forEach((d, i) => { if (d.metadata.namespace && !firstUse.has(d.metadata.namespace)) firstUse.set(d.metadata.namespace, i); });
         for (const [ns, i] of firstUse) {
@@ -153,8 +172,9 @@ describe("offline plan (npm start)", () => {
         }
     });
 
-    it("never writes a secret to disk", () => {
-        const text = fs.readFileSync(path.join(outDir, "prod", "resources.json"), "utf8");
+    it("never writes a secret to disk", async () => {
+        const file = await planProd();
+        const text = fs.readFileSync(file("resources.json"), "utf8");
         assert.ok(!text.includes("certificate-authority-data") && !text.includes("kubelogin"), "kubeconfig leaked into resources.json");
         assert.ok(text.includes("\"[secret]\""));
     });
