@@ -51,7 +51,8 @@ export function azureResourceId(type: string, inputs: Record<string, unknown>, n
         case "azure-native:managedidentity:FederatedIdentityCredential":
             return `${base}/Microsoft.ManagedIdentity/userAssignedIdentities/${str(inputs.resourceName, "identity")}/federatedIdentityCredentials/${str(inputs.federatedIdentityCredentialResourceName, name)}`;
         case "azure-native:authorization:RoleAssignment":
-            return `${str(inputs.scope, "/")}/providers/Microsoft.Authorization/roleAssignments/${mockGuid(name)}`;
+            // With no scope, the tenant-level id (which starts at /providers).
+            return `${str(inputs.scope, "")}/providers/Microsoft.Authorization/roleAssignments/${mockGuid(name)}`;
         default:
             return `${name}-id`;
     }

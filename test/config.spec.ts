@@ -222,6 +222,12 @@ describe("config: the parser's details", () => {
         assert.strictEqual(editDistance("", "abc"), 3);
         assert.strictEqual(editDistance("abc", ""), 3);
         assert.strictEqual(editDistance("same", "same"), 0);
+        assert.strictEqual(editDistance("abcd", "acbd"), 1, "a swap in the middle");
+        assert.strictEqual(editDistance("abc", "cba"), 2, "not adjacent: two substitutions");
+        assert.strictEqual(editDistance("ca", "abc"), 3, "optimal string alignment: a swapped pair is not edited again");
+        assert.strictEqual(editDistance("abc", "abd"), 1);
+        assert.strictEqual(editDistance("abc", "xabc"), 1);
+        assert.strictEqual(editDistance("abcx", "abc"), 1);
     });
 
     it("suggests within a third of the name's length, an exact match ignoring case, or a name it prefixes", () => {
@@ -230,6 +236,9 @@ describe("config: the parser's details", () => {
         assert.strictEqual(closest("abcxyz", ["abcdef"]), undefined, "three edits in six letters");
         assert.strictEqual(closest("ab", ["xy", "ax"]), "ax", "one edit is always close enough");
         assert.strictEqual(closest("rep", ["replicas"]), "replicas", "a prefix of a known name");
+        assert.strictEqual(closest("hostnames", ["host"]), "host", "a known name as its prefix");
+        assert.strictEqual(closest("ab", ["ax", "ay"]), "ax", "a tie goes to the first known name");
+        assert.strictEqual(closest("replicax", ["rep", "replicas"]), "replicas", "a close name beats a prefix");
     });
 
     it("shortens a long value in the message to 120 characters", () => {
@@ -271,6 +280,18 @@ describe("config: the parser's details", () => {
         assert.ok(unknown, typo.message);
         assert.strictEqual(unknown.value, "red");
         assert.match(unknown.message, /^is not a known key \(known: day, start, durationHours, utcOffset\)$/);
+    });
+
+    it("looks up the known fields through lists and defaults, down to an app's egress entry, and suggests the near one", () => {
+        const app = { name: "shop", image: "nginx:1.27", port: 8080 };
+        const err = problemsAt(withSet(dev, { apps: [app, { ...app, name: "cart", hots: "cart", egress: [{ cidr: "10.0.0.0/8", port: 443, protocl: "TCP" }] }] }));
+        const host = err.problems.find((p) => p.key === "apps[1].hots");
+        assert.ok(host, err.message);
+        assert.strictEqual(host.value, "cart");
+        assert.match(host.message, /^is not a known key; did you mean `host`\? \(known: name, image, port, host, replicas, egress\)$/);
+        const protocol = err.problems.find((p) => p.key === "apps[1].egress[0].protocl");
+        assert.ok(protocol, err.message);
+        assert.match(protocol.message, /^is not a known key; did you mean `protocol`\? \(known: cidr, port, protocol\)$/);
     });
 });
 
@@ -498,7 +519,13 @@ describe("stack files", () => {
         const file = path.join(dir, "Pulumi.broken.yaml");
         fs.writeFileSync(file, "config:\n  aks-platform:environment: dev\n    aks-platform:dnsZoneName: x.example.com\n");
         try {
-            assert.throws(() => readStackDocument(file), (e: unknown) => e instanceof StackFileError && /Pulumi\.broken\.yaml:2:29: Nested mappings/.test(e.message));
+            assert.throws(() => readStackDocument(file), (e: unknown) => {
+                assert.ok(e instanceof StackFileError);
+                assert.strictEqual(e.name, "StackFileError");
+                assert.match(e.message, /Pulumi\.broken\.yaml:2:29: Nested mappings/);
+                assert.ok(!/at line|\n/.test(e.message), `one line, the position given once: ${e.message}`);
+                return true;
+            });
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }
@@ -520,6 +547,8 @@ describe("stack files", () => {
             assert.throws(() => readStackDocument(write("cfgscalar", "config: x\n")), /config: must be a map/);
             fs.writeFileSync(path.join(dir, "README.md"), "not a stack");
             fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: x");
+            fs.writeFileSync(path.join(dir, "Pulumi.old.yaml.bak"), "config:\n");
+            fs.writeFileSync(path.join(dir, "copy-of-Pulumi.other.yaml"), "config:\n");
             assert.deepStrictEqual(listStacks(dir), ["cfglist", "cfgscalar", "empty", "list", "noconfig", "scalar"]);
             assert.throws(() => readStackConfig("qa", dir), (e: unknown) => e instanceof StackFileError && /no stack file .*Pulumi\.qa\.yaml; stacks: cfglist, cfgscalar, empty/.test(e.message));
             write("typed", "config:\n  aks-platform:n: 3\n  aks-platform:on: true\n  aks-platform:list: [a, 1]\n  aks-platform:s: text\n  other:k: v\n");

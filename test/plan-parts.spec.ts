@@ -6,10 +6,11 @@ import { applyOrder, HELM_RELEASE, isManifest, manifestOf } from "../plan/manife
 import { platformPods, podObjects } from "../plan/workloads";
 import { stackPlatformConfig } from "../plan/stack-config";
 import { azureMonitor, certManager, istioCsr, nginxIngress } from "../components/facts";
-import { externalEndpoints, probesFor, reachability, Reachability, renderReachabilityMermaid, renderReachabilityTable } from "../plan/reachability";
+import { externalEndpoints, probesFor, renderEndpointsFile, reachability, Reachability, renderReachabilityMermaid, renderReachabilityTable } from "../plan/reachability";
 import { managedNamespaces } from "../components/kubernetes/namespace-specs";
 import { stackRun } from "./support/runs";
-import { azureResourceId, createdResource, kubernetesResourceId, MOCK_SUBSCRIPTION_ID, mockGuid } from "../plan/answers";
+import { ANSWERED_INVOKES, azureResourceId, createdResource, invokeAnswer, kubernetesResourceId, MOCK_SUBSCRIPTION_ID, MOCK_TENANT_ID, mockGuid, UnansweredInvokeError } from "../plan/answers";
+import { parse as parseYaml, parseAllDocuments } from "yaml";
 
 function res(name: string, extra: Partial<PlanResource> = {}): PlanResource {
     return { type: "t:m:T", name, urn: `urn:${name}`, props: {}, dependencies: [], propertyDependencies: {}, protect: false, custom: true, ...extra };
@@ -147,6 +148,18 @@ describe("offline plan parts", () => {
             assert.strictEqual(new Set(withApps).size, withApps.length);
         });
 
+        it("writes endpoints.yaml as a commented header with the netpol command, then one document per modelled pod", () => {
+            const text = renderEndpointsFile(dev, "dev", ["--dataplane", "cilium"]);
+            const lines = text.split("\n");
+            assert.match(lines[0], /^# The pods the offline plan of stack dev models besides the stack's own workloads/);
+            assert.ok(lines.slice(0, 4).every((l) => l.startsWith("# ")), lines.slice(0, 4).join("\n"));
+            assert.strictEqual(lines[3], "#   npm run -s netpol -- explain out/dev/endpoints.yaml out/dev/manifests.yaml --dataplane cilium --from FROM --to TO --port PORT/PROTOCOL");
+            assert.strictEqual(lines[4], "---");
+            const docs = parseAllDocuments(text);
+            assert.strictEqual(docs.length, podObjects(platformPods(dev)).length);
+            assert.deepStrictEqual(docs[0].toJS(), podObjects(platformPods(dev))[0]);
+        });
+
         const r: Reachability = {
             probes: [{ port: 443, protocol: "TCP" }, { port: 53, protocol: "UDP" }],
             endpoints: [{ id: "a/x", kind: "workload", namespace: "a" }, { id: "b/y", kind: "workload", namespace: "b" }, { id: "internet", kind: "external" }, { id: "dns", kind: "external" }],
@@ -168,12 +181,27 @@ describe("offline plan parts", () => {
             assert.strictEqual(lines[0], "Probes: 443/TCP, 53/UDP. 2 managed workloads, 2 other endpoints.");
             // 2 managed: 2*1 ordered pairs among them, plus 2*2*2 with an other endpoint.
             assert.strictEqual(lines[1], "2 of the 10 ordered pairs with a managed workload on one side have an open probe, 1 an inconclusive one; every pair not listed is closed on every probe.");
-            assert.deepStrictEqual(lines.filter((l) => l.startsWith("| ") && !l.startsWith("| from") && !l.startsWith("| ---")), [
+            assert.deepStrictEqual(lines.slice(2), [
+                "",
+                "| from | to | open |",
+                "| --- | --- | --- |",
                 "| a/x | b/y | 443/TCP, 53/UDP |",
                 "| internet | b/y | 443/TCP |",
+                "",
+                "Inconclusive (the analyzer cannot decide them):",
+                "",
+                "| from | to | probes |",
+                "| --- | --- | --- |",
                 "| b/y | internet | 443/TCP |",
+                "",
+                "Warnings:",
+                "",
+                "- w: cannot evaluate",
+                "",
             ]);
-            assert.ok(lines.includes("Inconclusive (the analyzer cannot decide them):") && lines.includes("- w: cannot evaluate"));
+            // 3 managed: 3*2 ordered pairs among them, plus 2*3*1 with the one other endpoint.
+            const three = renderReachabilityTable({ ...r, endpoints: [...r.endpoints.slice(0, 3), { id: "c/z", kind: "workload", namespace: "c" }], managed: ["a/x", "b/y", "c/z"] });
+            assert.match(three.split("\n")[1], /^2 of the 12 ordered pairs /);
             const quiet = renderReachabilityTable({ ...r, inconclusive: [], warnings: [] });
             assert.ok(!/nconclusive|Warnings/.test(quiet), quiet);
             assert.match(quiet, /have an open probe; every pair/);
@@ -262,6 +290,109 @@ describe("offline plan parts", () => {
             for (const ns of zone.nameServers as string[]) assert.match(ns, /^ns[1-4]-0\d\.azure-dns\.(com|net|org|info)\.$/);
             const identity = createdResource("azure-native:managedidentity:UserAssignedIdentity", { resourceName: "id" }, "id").state;
             assert.notStrictEqual(identity.clientId, identity.principalId);
+        });
+
+        it("fills a missing parent name with a placeholder segment, never an empty one, and gives a role assignment without a scope the tenant-level id", () => {
+            const sub = `/subscriptions/${MOCK_SUBSCRIPTION_ID}`;
+            const cases: [string, Record<string, unknown>, RegExp][] = [
+                ["azure-native:network:Subnet", { subnetName: "s" }, /\/virtualNetworks\/[^/]+\/subnets\/s$/],
+                ["azure-native:dns:RecordSet", { relativeRecordSetName: "www" }, /\/dnszones\/[^/]+\/[A-Z]+\/www$/],
+                ["azure-native:managedidentity:FederatedIdentityCredential", { federatedIdentityCredentialResourceName: "f" }, /\/userAssignedIdentities\/[^/]+\/federatedIdentityCredentials\/f$/],
+            ];
+            for (const [type, inputs, shape] of cases) {
+                const id = azureResourceId(type, inputs, "logical");
+                assert.ok(id.startsWith(`${sub}/resourceGroups/`) && shape.test(id) && !id.includes("//"), id);
+            }
+            assert.strictEqual(azureResourceId("azure-native:authorization:RoleAssignment", {}, "ra"), `/providers/Microsoft.Authorization/roleAssignments/${mockGuid("ra")}`);
+            assert.strictEqual(azureResourceId("azure-native:cdn:Profile", {}, "p"), "p-id");
+        });
+
+        it("gives every created Azure resource its own ids (seeded by its name), its name output, and a cluster's state as ARM reports it", () => {
+            const cluster = (name: string): Record<string, unknown> => createdResource("azure-native:containerservice:ManagedCluster", { resourceName: "c" }, name).state;
+            const [a, b] = [cluster("a"), cluster("b")];
+            const ids = (s: Record<string, unknown>): string[] => [String((s.oidcIssuerProfile as { issuerURL: string }).issuerURL).split("/")[4], String((s.identity as { principalId: string }).principalId)];
+            assert.strictEqual(new Set([...ids(a), ...ids(b)]).size, 4, "issuer and principal differ, per cluster and from each other");
+            assert.deepStrictEqual([a.provisioningState, (a.oidcIssuerProfile as { enabled: boolean }).enabled, a.name], ["Succeeded", true, "c"]);
+            // Without a location or group input, a real region and a group segment still make a valid FQDN and MC_ group name.
+            assert.match(String(a.fqdn), /^c-[0-9a-f]{8}\.hcp\.[a-z0-9]+\.azmk8s\.io$/);
+            assert.match(String(a.nodeResourceGroup), /^MC_[^_]+_c_[a-z0-9]+$/);
+            const identity = (name: string): Record<string, unknown> => createdResource("azure-native:managedidentity:UserAssignedIdentity", { resourceName: name }, name).state;
+            const [x, y] = [identity("x"), identity("y")];
+            assert.strictEqual(new Set([x.clientId, x.principalId, y.clientId, y.principalId]).size, 4);
+            assert.deepStrictEqual([x.name, x.tenantId], ["x", MOCK_TENANT_ID]);
+            assert.strictEqual(createdResource("azure-native:network:VirtualNetwork", { virtualNetworkName: "v" }, "l").state.name, "v");
+            assert.strictEqual(createdResource("azure-native:network:VirtualNetwork", {}, "l").state.name, "l");
+            assert.strictEqual(createdResource("azure-native:network:Subnet", { subnetName: "s" }, "l").state.name, "s");
+            assert.strictEqual(createdResource("azure-native:network:Subnet", {}, "l").state.name, "l");
+            assert.strictEqual(kubernetesResourceId("kubernetes:core/v1:Namespace", { metadata: null }, "l"), "l", "a null metadata is no metadata");
+        });
+
+        it("answers getClientConfig with the tenant and subscription, and a distinct client and object id", () => {
+            const c = invokeAnswer("azure-native:authorization:getClientConfig", {}, "test");
+            assert.deepStrictEqual([c.subscriptionId, c.tenantId], [MOCK_SUBSCRIPTION_ID, MOCK_TENANT_ID]);
+            assert.match(String(c.clientId), /^[0-9a-f-]{36}$/);
+            assert.notStrictEqual(c.clientId, c.objectId);
+        });
+
+        /**
+         * The user kubeconfig AKS returns: format "exec" runs kubelogin get-token with flags kubelogin documents
+         * (Azure/kubelogin docs/book/src/cli/get-token.md: --environment, --server-id, --client-id, --tenant-id,
+         * --login with methods devicecode, interactive, spn, ropc, msi, azurecli, workloadidentity); the exec
+         * stanza's fields are client-go's (kubernetes.io/docs/reference/access-authn-authz/authentication/,
+         * interactiveMode Never, IfAvailable or Always). Any other format is the legacy `azure` auth-provider.
+         */
+        it("answers listManagedClusterUserCredentials with a kubeconfig whose context, cluster and user resolve, in the format asked for", () => {
+            interface Kubeconfig {
+                apiVersion: string; kind: string; "current-context": string;
+                clusters: { name: string; cluster: { server: string; "certificate-authority-data"?: string } }[];
+                contexts: { name: string; context: { cluster: string; user: string } }[];
+                users: { name: string; user: { exec?: { apiVersion: string; command: string; args: string[]; interactiveMode: string; provideClusterInfo: boolean }; "auth-provider"?: { name: string; config: Record<string, string> } } }[];
+            }
+            const answer = (inputs: Record<string, unknown>): Kubeconfig => {
+                const r = invokeAnswer("azure-native:containerservice:listManagedClusterUserCredentials", inputs, "test") as { kubeconfigs: { name: string; value: string }[] };
+                assert.strictEqual(r.kubeconfigs[0].name, "clusterUser");
+                return parseYaml(Buffer.from(r.kubeconfigs[0].value, "base64").toString("utf8")) as Kubeconfig;
+            };
+            const resolve = (k: Kubeconfig, name = "aks-1"): Kubeconfig["users"][number]["user"] => {
+                assert.deepStrictEqual([k.apiVersion, k.kind], ["v1", "Config"]);
+                const context = k.contexts.find((c) => c.name === k["current-context"]);
+                assert.ok(context, "the current context exists");
+                const cluster = k.clusters.find((c) => c.name === context.context.cluster);
+                assert.ok(cluster, "the context's cluster exists");
+                assert.match(cluster.cluster.server, new RegExp(`^https://${name}-[0-9a-f]{8}\\.hcp\\.[a-z0-9]+\\.azmk8s\\.io:443$`));
+                const user = k.users.find((u) => u.name === context.context.user);
+                assert.ok(user && user.name.startsWith("clusterUser_"), "the context's user exists, named as AKS names it");
+                return user.user;
+            };
+            const exec = answer({ resourceName: "aks-1", format: "exec" });
+            assert.ok(Buffer.from(exec.clusters[0].cluster["certificate-authority-data"] ?? "", "base64").length > 0, "a CA bundle");
+            const e = resolve(exec).exec;
+            assert.ok(e, "an exec user");
+            assert.deepStrictEqual([e.apiVersion, e.command, e.args[0]], ["client.authentication.k8s.io/v1beta1", "kubelogin", "get-token"]);
+            const flags = new Map<string, string>();
+            for (let i = 1; i < e.args.length; i += 2) flags.set(e.args[i], e.args[i + 1]);
+            assert.deepStrictEqual([...flags.keys()].sort(), ["--client-id", "--environment", "--login", "--server-id", "--tenant-id"]);
+            for (const f of ["--client-id", "--server-id", "--tenant-id"]) assert.match(flags.get(f) ?? "", /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, f);
+            assert.ok(["AzurePublicCloud", "AzureChinaCloud", "AzureUSGovernmentCloud"].includes(flags.get("--environment") ?? ""));
+            assert.ok(["devicecode", "interactive", "spn", "ropc", "msi", "azurecli", "workloadidentity"].includes(flags.get("--login") ?? ""));
+            assert.ok(["Never", "IfAvailable", "Always"].includes(e.interactiveMode));
+            assert.strictEqual(e.provideClusterInfo, false);
+
+            const legacy = resolve(answer({ resourceName: "aks-1" }))["auth-provider"];
+            assert.ok(legacy, "no format: the auth-provider user");
+            assert.strictEqual(legacy.name, "azure");
+            assert.deepStrictEqual([legacy.config["apiserver-id"], legacy.config["tenant-id"]], [flags.get("--server-id"), MOCK_TENANT_ID], "the same server app id in both formats");
+            assert.ok(resolve(answer({}), "[a-z0-9-]+")["auth-provider"], "without a cluster name, a placeholder one");
+        });
+
+        it("fails an invoke it has no answer for, naming the token, the place and the ones it answers", () => {
+            assert.throws(() => invokeAnswer("azure-native:network:getVirtualNetwork", {}, "the plan"), (e: unknown) => {
+                assert.ok(e instanceof UnansweredInvokeError);
+                assert.strictEqual(e.name, "UnansweredInvokeError");
+                assert.strictEqual(e.token, "azure-native:network:getVirtualNetwork");
+                assert.strictEqual(e.message, `the plan: no answer for invoke azure-native:network:getVirtualNetwork; add one to plan/answers.ts (answered: ${ANSWERED_INVOKES[0]}, ${ANSWERED_INVOKES[1]})`);
+                return true;
+            });
         });
 
         it("gives a Kubernetes object the API's id (namespace/name, or name when cluster-scoped) and an empty status", () => {
