@@ -51,7 +51,8 @@ function plainCopy(v: unknown): unknown {
     if (typeof v === "object" && v !== null) {
         const o = v as Record<string, unknown>;
         if (o[SECRET_SIG] === SECRET_VALUE_SIG) return "[secret]";
-        return Object.fromEntries(Object.entries(o).filter(([, x]) => x !== undefined).map(([k, x]) => [k, plainCopy(x)]));
+        // deserializeProperties leaves no undefined values (an unset input is absent), so none is filtered here.
+        return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, plainCopy(x)]));
     }
     return v;
 }

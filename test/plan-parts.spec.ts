@@ -9,6 +9,7 @@ import { azureMonitor, certManager, istioCsr, nginxIngress } from "../components
 import { externalEndpoints, probesFor, renderEndpointsFile, reachability, Reachability, renderReachabilityMermaid, renderReachabilityTable } from "../plan/reachability";
 import { managedNamespaces } from "../components/kubernetes/namespace-specs";
 import { stackRun } from "./support/runs";
+import { runProgram } from "../plan/program";
 import { ANSWERED_INVOKES, azureResourceId, createdResource, invokeAnswer, kubernetesResourceId, MOCK_SUBSCRIPTION_ID, MOCK_TENANT_ID, mockGuid, UnansweredInvokeError } from "../plan/answers";
 import { parse as parseYaml, parseAllDocuments } from "yaml";
 
@@ -244,6 +245,24 @@ describe("offline plan parts", () => {
             assert.ok(Object.values(m.namespaces).some((s) => s.allowedIn > 0) && Object.values(m.namespaces).some((s) => s.allowedOut > 0));
             assert.deepStrictEqual(m.netpolArgs.slice(0, 4), ["--dataplane", "cilium", "--external", "internet=203.0.113.10"]);
             assert.deepStrictEqual(m.netpolArgs.filter((a) => a !== "--external").slice(2), Object.entries(externalEndpoints(config)).map(([k, v]) => `${k}=${v}`));
+        });
+    });
+
+    describe("the captured program run", () => {
+        it("records ignoreChanges only where a resource sets it, drops undefined inputs, and restores the stack trace limit it lowers", async () => {
+            const limit = Error.stackTraceLimit;
+            const run = await runProgram("dev");
+            assert.strictEqual(Error.stackTraceLimit, limit, "the runtime's stack traces are back on after the run");
+            const withIgnore = run.resources.filter((r) => "ignoreChanges" in r);
+            assert.ok(withIgnore.length > 0 && withIgnore.length < run.resources.length / 4, `${withIgnore.length} of ${run.resources.length}`);
+            for (const r of withIgnore) assert.ok((r.ignoreChanges ?? []).length > 0, `${r.type} ${r.name}: an empty ignoreChanges is not recorded`);
+            const undefinedAt = (v: unknown, at: string): string[] => {
+                if (Array.isArray(v)) return v.flatMap((x, i) => undefinedAt(x, `${at}[${i}]`));
+                if (typeof v !== "object" || v === null) return [];
+                return Object.entries(v).flatMap(([k, x]) => (x === undefined ? [`${at}.${k}`] : undefinedAt(x, `${at}.${k}`)));
+            };
+            assert.deepStrictEqual(run.resources.flatMap((r) => undefinedAt(r.props, r.name)), [], "an input left undefined is absent, as the engine sees it");
+            assert.ok(run.resources.every((r) => r.custom || Object.keys(r.props).length === 0), "components have no inputs recorded");
         });
     });
 
