@@ -4,7 +4,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ConfigError, decode, KeyDef, KEYS, parseConfig, PlatformConfig, PROJECT, RawConfig } from "../components/config";
-import { closest, editDistance } from "../components/config/parse";
+import { closest, editDistance, isByEnvironment, isSameAs, knownKeysAt } from "../components/config/parse";
+import { z } from "zod";
 import { DEMO_APP, resolveHost } from "../components/config/types";
 import { listStacks, projectKeys, readStackConfig, readStackDocument, StackFileError } from "../plan/stack-config";
 import { runProgram } from "../plan/program";
@@ -140,6 +141,9 @@ const BAD: BadCase[] = [
     { why: "webhook URL without azure monitoring", set: { monitoringMode: "prometheus-operator", alertWebhookUrl: "https://hooks.example.com/x" }, key: "alertWebhookUrl", says: /only used with monitoringMode: azure/ },
     { why: "alert e-mail invalid", set: { alertEmail: "oncall" }, key: "alertEmail", says: /email address/ },
     { why: "monitoring label key with bad syntax", set: { monitoringPodLabels: { "bad key!": "x" } }, key: 'monitoringPodLabels["bad key!"]', says: /not a Kubernetes label key/ },
+    { why: "monitoring label value with bad syntax", set: { prometheusSelectorLabels: { release: "-stack" } }, key: "prometheusSelectorLabels.release", says: /^is not a Kubernetes label value: at most 63/ },
+    { why: "a label key that starts with a digit is written in brackets", set: { monitoringPodLabels: { "9lives": "-x" } }, key: 'monitoringPodLabels["9lives"]', says: /not a Kubernetes label value/ },
+    { why: "azure-native:location under the project's namespace", set: { location: "westeurope" }, key: "location", says: /^is not a known key; the keys are listed/ },
     { why: "selector labels empty", set: { prometheusSelectorLabels: {} }, key: "prometheusSelectorLabels", says: /at least one label/ },
     { why: "monitoring namespace not a label", set: { monitoringNamespace: "Monitoring" }, key: "monitoringNamespace", says: /DNS-1123 label/ },
     { why: "unknown key (transposed letters)", set: { dnsZoneNmae: "x.example.com" }, key: "dnsZoneNmae", says: /did you mean `dnsZoneName`\?/ },
@@ -214,6 +218,57 @@ describe("config: the parser's details", () => {
         assert.deepStrictEqual(decode('  {"day":"Sunday"}', "object"), { day: "Sunday" });
         assert.strictEqual(decode("a,b", "array"), "a,b", "only JSON text is decoded");
         assert.strictEqual(decode(7, "string"), 7);
+    });
+
+    it("decodes a fraction of any length, and leaves a list or map key's non-JSON text as text", () => {
+        assert.strictEqual(decode("1.25", "number"), 1.25);
+        assert.strictEqual(decode("5", "array"), "5", "a bare number is not a list: the schema refuses the text");
+        assert.strictEqual(decode("true", "object"), "true");
+        assert.deepStrictEqual(decode("\n [1]", "array"), [1]);
+    });
+
+    it("names itself ConfigError and lists each problem on its own line, showing a value of exactly 120 characters whole", () => {
+        const exact = "A".repeat(118);
+        assert.strictEqual(JSON.stringify(exact).length, 120);
+        const err = problemsAt(withSet(dev, { acmeEmail: "x", namePrefix: exact, dnsRecordTtl: 1 }));
+        assert.strictEqual(err.name, "ConfigError");
+        const lines = err.message.split("\n");
+        assert.match(lines[0], /^Invalid stack configuration \(\d+ problems\):$/);
+        assert.ok(lines.slice(1).every((l) => l.startsWith("  - ")) && lines.length === err.problems.length + 1, err.message);
+        assert.ok(err.message.includes(`${JSON.stringify(exact)}:`), "120 characters: not shortened");
+    });
+
+    it("calls a wrong nested value wrong, not missing", () => {
+        const err = problemsAt(withSet(dev, { apps: [app({ port: 80 })] }));
+        const port = err.problems.find((p) => p.key === "apps[0].port");
+        assert.ok(port, err.message);
+        assert.strictEqual(port.value, 80);
+        assert.ok(!port.message.startsWith("is required"), port.message);
+    });
+
+    it("tells the default kinds apart from a null default", () => {
+        assert.strictEqual(isByEnvironment(null), false);
+        assert.strictEqual(isSameAs(null), false);
+        assert.strictEqual(isByEnvironment({ kind: "by-environment", values: {} }), true);
+        assert.strictEqual(isSameAs({ kind: "same-as", key: "acmeEmail" }), true);
+    });
+
+    it("finds the known keys through optional, nullable and defaulted wrappers, list elements and object fields, and none elsewhere", () => {
+        const inner = z.strictObject({ a: z.string(), b: z.number() });
+        const schema = z.strictObject({
+            opt: inner.optional(),
+            nul: inner.nullable(),
+            both: inner.optional().nullable().default({ a: "x", b: 1 }),
+            list: z.array(inner).optional(),
+            text: z.string(),
+        });
+        for (const key of ["opt", "nul", "both"]) assert.deepStrictEqual(knownKeysAt(schema, [key]), ["a", "b"], key);
+        assert.deepStrictEqual(knownKeysAt(schema, ["list", 0]), ["a", "b"]);
+        assert.deepStrictEqual(knownKeysAt(schema, []), ["opt", "nul", "both", "list", "text"]);
+        assert.deepStrictEqual(knownKeysAt(schema, ["list", "0"]), [], "a list is indexed by number");
+        assert.deepStrictEqual(knownKeysAt(schema, ["opt", 0]), [], "an object is keyed by name");
+        assert.deepStrictEqual(knownKeysAt(schema, ["text"]), [], "a string has no keys");
+        assert.deepStrictEqual(knownKeysAt(schema, ["missing", "a"]), [], "an unknown field has no keys below it");
     });
 
     it("counts an adjacent transposition as one edit", () => {
@@ -446,7 +501,8 @@ describe("config: valid stacks", () => {
     }
 
     it("returns a deeply frozen config", () => {
-        const c = parsed.dev;
+        const { raw, location } = rawStack("dev");
+        const c = parseConfig(raw, location);
         assert.ok(Object.isFrozen(c) && Object.isFrozen(c.cluster) && Object.isFrozen(c.cluster.systemPool) && Object.isFrozen(c.apps));
         assert.throws(() => { (c.acme as { email: string }).email = "x@y.z"; }, TypeError);
     });

@@ -118,7 +118,7 @@ export function closest(name: string, known: readonly string[]): string | undefi
 }
 
 /** The object keys a strict object schema knows at `path` inside `schema`. */
-function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+export function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
     let s: z.ZodType | undefined = schema;
     const unwrap = (t: z.ZodType): z.ZodType => {
         let cur = t;
