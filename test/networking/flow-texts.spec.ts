@@ -34,6 +34,12 @@ describe("flow texts and names", () => {
             for (const f of flows) {
                 assert.ok(f.why.trim().length > 0, `${f.name}: why`);
                 assert.ok(f.source.label.trim().length > 0 && f.destination.label.trim().length > 0, `${f.name}: labels`);
+                // A metrics flow is named after the workload it scrapes: `<source>-to-<target>-metrics`.
+                const scraped = /-to-(.*)-metrics$/.exec(f.name)?.[1];
+                if (scraped !== undefined) {
+                    const target = f.destination.label.toLowerCase().replace(/ /g, "-");
+                    assert.ok(scraped.length > 0 && target.endsWith(scraped), `${f.name} names its target ${f.destination.label}`);
+                }
             }
             for (const p of platformPolicies(config())) {
                 const annotations = (p.metadata.annotations ?? {}) as Record<string, string>;
