@@ -62,6 +62,10 @@ describe("namespace-default-deny: the rule", () => {
         assert.equal(violations(r).length, 0);
         expectUndecided(r, `no default deny is known for a; it depends on NetworkPolicy a/d (resource "a-d") (.spec.policyTypes unknown); `, "(.metadata unknown)");
     });
+    it("a candidate in the namespace lists each of its unknown parts", async () => {
+        const maybeHere = k.networkPolicy("a", "d", { podSelector: UNKNOWN, policyTypes: UNKNOWN });
+        expectUndecided(await runRule("namespace-default-deny", [k.namespace("a"), maybeHere]), `NetworkPolicy a/d (resource "a-d") (.spec.podSelector, .spec.policyTypes unknown)`);
+    });
     it("a policy with an unknown namespace names that path and its own unknowns", async () => {
         const deny = k.networkPolicy("x", "d", { podSelector: {}, policyTypes: UNKNOWN });
         (deny.props.metadata as Record<string, unknown>).namespace = UNKNOWN;
