@@ -201,4 +201,15 @@ describe("required-flows: app namespaces closed to each other", () => {
         assert.ok(listed.endsWith(` (+${total - 5} more)`), listed);
         assert.equal(listed.split(" (+")[0].split(/; (?=a\/)/).length, 5, listed);
     });
+    it("lists all the undecided cells, with no count of more, when there are five or fewer", async () => {
+        const maybe = k.networkPolicy("b", "maybe", { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: [UNKNOWN], ports: [{ port: 8080, protocol: "TCP" }] }] });
+        const out = k.networkPolicy("a", "to-b", { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ namespaceSelector: nsSel("b") }] }] });
+        const r = await runRule("required-flows", [...stack(), maybe, out], CFG);
+        const [u] = undecided(r).filter((f) => f.message.includes("whether app namespace b is closed to the other app namespaces: "));
+        assert.ok(u, r.findings.map((f) => f.message).join("\n"));
+        const listed = u.message.split("closed to the other app namespaces: ")[1];
+        const cells = listed.split(/; (?=a\/)/);
+        assert.ok(cells.length >= 1 && cells.length <= 5 && cells.every((c) => / on 8080\/TCP depends on NetworkPolicy b\/maybe/.test(c)), listed);
+        assert.ok(!listed.includes(" more)"), listed);
+    });
 });
