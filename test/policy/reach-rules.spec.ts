@@ -16,6 +16,12 @@ describe("rule dns-egress-allowed (analyzer)", () => {
         const [v] = expectViolations(await runRule("dns-egress-allowed", [...rs, udpOnly], CFG), 1, "53/TCP");
         assert.ok(!v.message.includes("on 53/UDP ("), v.message);
     });
+    it("names a pod of the namespace as the subject when the stack does not create the namespace", async () => {
+        // Namespace a (listed first) is the stack's own; x is not, so the finding is filed under x's pod.
+        const rs = [...app("a"), k.defaultDeny("x"), k.deployment("x", "web", { app: "web" })];
+        const [v] = expectViolations(await runRule("dns-egress-allowed", rs, CFG), 1, "pods in namespace x cannot reach kube-dns");
+        assert.equal(v.resourceName, "x-web", v.message);
+    });
     it("ignores namespaces that are not egress-isolated", async () => expectClean(await runRule("dns-egress-allowed", [k.namespace("open"), k.deployment("open", "x", { a: "b" })], CFG)));
     it("is undecided, not violated, when the peer that could open DNS is unknown at preview, naming its path", async () => {
         const rs = [...app("a", { dns: false }), k.networkPolicy("a", "maybe-dns", { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [UNKNOWN] }] })];
