@@ -7,7 +7,7 @@
 import * as assert from "node:assert/strict";
 import { scopeKind } from "../../policy-pack/rules/16-dns-role-scope";
 import type { PlanResource } from "../../policy-pack/plan-resource";
-import { expectClean, expectUndecided, expectViolations, resource, runRule, UNKNOWN } from "./helpers";
+import { expectClean, expectUndecided, expectViolations, resource, runRule, UNKNOWN, violations } from "./helpers";
 
 describe("dns-role-scope: scopes", () => {
     const cases: [string, ReturnType<typeof scopeKind>][] = [
@@ -61,6 +61,10 @@ describe("dns-role-scope: findings", () => {
     it("every extra action is named", async () => {
         expectViolations(await runRule("dns-role-scope", [identity, fic("system:serviceaccount:cert-manager:cm"), role([{ actions: [...txt, "Microsoft.Network/dnszones/A/write", "Microsoft.Network/dnszones/delete"] }]), ra(zone)]), 1,
             "also grants Microsoft.Network/dnszones/A/write, Microsoft.Network/dnszones/delete;");
+    });
+    it("a wide custom role is not judged while the identity is only maybe cert-manager's (its federated subject unknown), scoped to a zone", async () => {
+        const r = await runRule("dns-role-scope", [identity, fic(UNKNOWN), role([{ actions: ["*"] }]), ra(zone)]);
+        assert.equal(violations(r).length, 0, r.findings.map((f) => f.message).join("\n"));
     });
     it("another principal's wide custom role is not this rule's concern", async () => {
         const other = resource("azure-native:authorization:RoleAssignment", "other", { principalId: "x", roleDefinitionId: "/r/custom", scope: zone }, "dev", { propertyDependencies: { roleDefinitionId: [roleUrn] } });
