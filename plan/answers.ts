@@ -51,7 +51,8 @@ export function azureResourceId(type: string, inputs: Record<string, unknown>, n
         case "azure-native:managedidentity:FederatedIdentityCredential":
             return `${base}/Microsoft.ManagedIdentity/userAssignedIdentities/${str(inputs.resourceName, "identity")}/federatedIdentityCredentials/${str(inputs.federatedIdentityCredentialResourceName, name)}`;
         case "azure-native:authorization:RoleAssignment":
-            // With no scope, the tenant-level id (which starts at /providers).
+            // A role assignment's id is its scope followed by /providers/...; with no scope, the tenant-level id
+            // starting at /providers (learn.microsoft.com/rest/api/authorization/role-assignments/get-by-id).
             return `${str(inputs.scope, "")}/providers/Microsoft.Authorization/roleAssignments/${mockGuid(name)}`;
         default:
             return `${name}-id`;

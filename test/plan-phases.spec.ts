@@ -100,8 +100,9 @@ describe("offline plan phases", () => {
         // Two namespaces without default deny (one name with a `|`, which a Markdown table cell must escape) and a Certificate whose issuer is unknown at preview.
         const odd = k.certificate("storefront", "odd", { secretName: "odd-tls", dnsNames: ["odd.example.org"], issuerRef: { name: UNKNOWN, kind: "ClusterIssuer" } }, "prod");
         const { read, describe, report, ctx } = await runPhase("policies", "prod", await withExtra("prod", k.namespace("rogue"), k.namespace("rogue|two"), odd));
-        const json = JSON.parse(read("policy-report.json")) as { rules: { policy: string; enforcementLevel: string; status: string; messages: string[] }[]; mandatoryViolations: number };
-        const rule = (name: string): { policy: string; enforcementLevel: string; status: string; messages: string[] } => {
+        type RuleRow = { policy: string; enforcementLevel: string; status: string; messages: string[] };
+        const json = JSON.parse(read("policy-report.json")) as { rules: RuleRow[]; mandatoryViolations: number };
+        const rule = (name: string): RuleRow => {
             const found = json.rules.find((r) => r.policy === name);
             assert.ok(found, name);
             return found;

@@ -41,7 +41,7 @@ describe("offline plan (npm start)", () => {
     let runs = 0;
 
     /**
-     * Plans prod into a fresh folder and returns the path of one of its files. Each test that reads
+     * Plans prod into a fresh folder and returns a function from a file's name to its path there. Each test that reads
      * the plan's files plans them itself (0.4 s), so that a test's coverage (and so the mutants
      * Stryker runs it against) includes the code that wrote what it reads.
      */
